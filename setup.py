@@ -13,6 +13,7 @@ INSTALL_REQUIRES = [
     "newspaper3k==0.2.8",
     "lxml_html_clean>=0.4",  # newspaper3k and trafilatura import lxml.html.clean
     "trafilatura>=2.3",
+    "py3langid>=0.3",  # offline language detection for pages that do not declare one (newsbeam.extract)
     "pyarrow>=17",
     "PyYAML>=6",
     "charset-normalizer>=3.3",
