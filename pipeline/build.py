@@ -1,0 +1,51 @@
+"""``build_pipeline(options)``: the batch graph, one linear chain to one sink."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import apache_beam as beam
+from apache_beam.options.pipeline_options import PipelineOptions
+
+from newsbeam.boilerplate import BoilerplateRules
+from newsbeam.config import resolve_path
+from pipeline.plan import RunPlan, plan_run
+from transforms.boilerplate import StripBoilerplate
+from transforms.dedup import SkipDuplicates
+from transforms.events import ExtractVisitEvents
+from transforms.extract import ExtractArticles
+from transforms.fetch import FetchPages
+from transforms.read_feeds import ReadFeeds
+from transforms.write import WriteDatasets
+
+
+def boilerplate_rules(cfg: dict[str, Any]) -> dict[str, Any]:
+    """The configured rules, loaded on the driver and shipped to workers."""
+    return BoilerplateRules.from_file(resolve_path(cfg, cfg["boilerplate"]["rules"])).to_dict()
+
+
+def add_stages(records: beam.PCollection, plan: RunPlan) -> beam.PCollection:
+    """Stages 2-6, shared by batch and stream: items in, articles with events out."""
+    cfg = plan.config
+    return (
+        records
+        | "SkipDuplicates" >> SkipDuplicates(plan.known_ids)
+        | "FetchPages" >> FetchPages(cfg["fetch"], shards=int(cfg["pipeline"]["fetch_shards"]))
+        | "ExtractArticles" >> ExtractArticles(cfg["extract"])
+        | "StripBoilerplate" >> StripBoilerplate(boilerplate_rules(cfg), cfg["boilerplate"]["learn"])
+        | "ExtractVisitEvents" >> ExtractVisitEvents()
+    )
+
+
+def build_pipeline(options: PipelineOptions, plan: RunPlan | None = None) -> beam.Pipeline:
+    """The batch pipeline for ``options`` (and the run ``plan``, made from
+    the options when not given). Nothing runs until ``.run()``."""
+    plan = plan or plan_run(options)
+    pipeline = beam.Pipeline(options=options)
+    records = pipeline | "ReadFeeds" >> ReadFeeds(plan.sources, plan.config["fetch"], plan.validators)
+    flush_rows = int(plan.config["pipeline"]["flush_rows"])
+    (
+        add_stages(records, plan)
+        | "WriteDatasets" >> WriteDatasets(plan.staging_dir, plan.run_id, plan.ingest_date, flush_rows)
+    )
+    return pipeline

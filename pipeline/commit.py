@@ -1,0 +1,191 @@
+"""Making a run's files visible, all or nothing, and its manifest.
+
+Workers write into ``OUT/_staging/RUN_ID/`` (readers never see it: dataset
+readers skip ``_``-prefixed paths). When the pipeline has finished, the
+driver writes a journal listing every move, then moves the files into the
+datasets, then deletes the journal. A run killed before the journal leaves
+only staging files, deleted by the next run; a run killed during the moves
+is rolled forward by the next run (:func:`recover`), so no reader ever sees
+a part of a run without the rest of it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+from collections import Counter
+from typing import Any
+
+import pyarrow.parquet as pq
+from apache_beam.io.filesystems import FileSystems
+
+from pipeline.plan import FEED_STATE_FILE, RUNS, STAGING, STATE, RunPlan
+from schemas import DATASETS
+from transforms.write import RECORDS_DIR
+
+_LOG = logging.getLogger(__name__)
+JOURNAL = "_COMMITTING.json"
+
+
+def _match(pattern: str) -> list[str]:
+    try:
+        return sorted(m.path for m in FileSystems.match([pattern])[0].metadata_list)
+    except Exception:
+        return []
+
+
+def _write_json(path: str, data: Any) -> None:
+    tmp = path + ".tmp"
+    _ensure_parent(path)
+    with FileSystems.create(tmp) as fh:
+        fh.write(json.dumps(data, indent=2, sort_keys=True, default=str).encode("utf-8"))
+    if FileSystems.exists(path):
+        FileSystems.delete([path])
+    FileSystems.rename([tmp], [path])
+
+
+def _read_json(path: str) -> Any:
+    with FileSystems.open(path) as fh:
+        return json.loads(fh.read().decode("utf-8"))
+
+
+def _staged_moves(plan_out: str, staging: str) -> list[tuple[str, str]]:
+    moves = []
+    for dataset in DATASETS:
+        for src in _match(FileSystems.join(staging, dataset, "*", "*.parquet")):
+            partition = src.rstrip("/").split("/")[-2]
+            name = src.rstrip("/").split("/")[-1]
+            moves.append((src, FileSystems.join(plan_out, dataset, partition, name)))
+    return moves
+
+
+def _ensure_parent(path: str) -> None:
+    parent = path.rstrip("/").rsplit("/", 1)[0]
+    if not FileSystems.exists(parent):
+        try:
+            FileSystems.mkdirs(parent)
+        except OSError:
+            pass  # made meanwhile, or a filesystem without directories
+
+
+def _apply_moves(moves: list[tuple[str, str]]) -> None:
+    for src, dst in moves:
+        if FileSystems.exists(src):
+            _ensure_parent(dst)
+            FileSystems.rename([src], [dst])
+
+
+def _delete_dir(path: str) -> None:
+    if FileSystems.exists(path):
+        FileSystems.delete([path])
+
+
+def recover(out_dir: str) -> list[str]:
+    """Finish interrupted commits and drop abandoned staging directories.
+    One batch job at a time per output directory (documented)."""
+    done = []
+    for journal in _match(FileSystems.join(out_dir, STAGING, "*", JOURNAL)):
+        state = _read_json(journal)
+        _apply_moves([tuple(m) for m in state["moves"]])  # type: ignore[misc]
+        _write_json(FileSystems.join(out_dir, RUNS, f"{state['run_id']}.json"), state["manifest"])
+        done.append(state["run_id"])
+    for staged in _match(FileSystems.join(out_dir, STAGING, "*")):
+        _delete_dir(staged)
+    return done
+
+
+def _num_rows(path: str) -> int:
+    with FileSystems.open(path) as fh:
+        return int(pq.ParquetFile(fh).metadata.num_rows)
+
+
+def _records(staging: str) -> list[dict[str, Any]]:
+    out: list[dict[str, Any]] = []
+    for path in _match(FileSystems.join(staging, RECORDS_DIR, "*.json")):
+        out.extend(_read_json(path))
+    return out
+
+
+def _item_errors(moves: list[tuple[str, str]]) -> tuple[int, Counter[str]]:
+    """Errors that ended an item, and all errors by stage."""
+    ended, by_stage = 0, Counter[str]()
+    for src, _ in moves:
+        if "/errors/" not in src.replace("\\", "/"):
+            continue
+        with FileSystems.open(src) as fh:
+            table = pq.read_table(fh, columns=["stage", "item_id"])
+        for stage, item_id in zip(table.column("stage").to_pylist(), table.column("item_id").to_pylist()):
+            by_stage[stage] += 1
+            ended += bool(item_id) and stage != "events"
+    return ended, by_stage
+
+
+def build_manifest(plan: RunPlan, moves: list[tuple[str, str]], records: list[dict[str, Any]],
+                   runner: str, finished_at: dt.datetime) -> dict[str, Any]:
+    rows = Counter[str]()
+    for src, _ in moves:
+        dataset = next(d for d in DATASETS if f"/{d}/" in src.replace("\\", "/"))
+        rows[dataset] += _num_rows(src)
+    item_errors, by_stage = _item_errors(moves)
+    feeds = [r for r in records if r["kind"] == "feed"]
+    dups = Counter(r["reason"] for r in records if r["kind"] == "duplicate")
+    counts = {
+        "feeds_read": len(feeds),
+        "feeds_unchanged": sum(1 for f in feeds if f.get("status") == "not_modified"),
+        "feed_errors": by_stage.get("feed", 0),
+        "items_seen": sum(int(f.get("items") or 0) for f in feeds),
+        "duplicates_skipped": dups["same_url"] + dups["same_guid"],
+        "already_processed": dups["already_processed"],
+        "articles_written": rows["articles"],
+        "events_written": rows["visit_events"],
+        "errors_written": rows["errors"],
+        "item_errors": item_errors,
+        "errors_by_stage": dict(by_stage),
+    }
+    accounted = counts["articles_written"] + counts["duplicates_skipped"] + counts["already_processed"] + item_errors
+    return {
+        "run_id": plan.run_id,
+        "mode": "batch",
+        "runner": runner,
+        "started_at": plan.started_at.isoformat(),
+        "finished_at": finished_at.isoformat(),
+        "duration_s": round((finished_at - plan.started_at).total_seconds(), 3),
+        "counts": counts,
+        "balanced": counts["items_seen"] == accounted,
+        "learned_boilerplate": sorted(
+            (
+                {k: r[k] for k in ("publisher", "line", "articles", "stories")}
+                for r in records
+                if r["kind"] == "learned"
+            ),
+            key=lambda r: (r["publisher"], r["line"]),
+        ),
+        "settings": {"sources": plan.sources, "output": plan.out_dir, "config": _public_config(plan.config)},
+    }
+
+
+def _public_config(cfg: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in cfg.items() if not k.startswith("_")}
+
+
+def _save_feed_state(plan: RunPlan, records: list[dict[str, Any]]) -> None:
+    state = dict(plan.validators)
+    for feed in (r for r in records if r["kind"] == "feed" and r.get("status") == "ok"):
+        state[feed["feed_url"]] = {k: feed.get(k) for k in ("etag", "last_modified", "content_sha1")}
+    _write_json(FileSystems.join(plan.out_dir, STATE, FEED_STATE_FILE), state)
+
+
+def commit(plan: RunPlan, runner: str) -> dict[str, Any]:
+    """Moves the run's staged files into the datasets; returns the manifest."""
+    staging = plan.staging_dir
+    moves = _staged_moves(plan.out_dir, staging)
+    records = _records(staging)
+    manifest = build_manifest(plan, moves, records, runner, dt.datetime.now(dt.timezone.utc))
+    journal = FileSystems.join(staging, JOURNAL)
+    _write_json(journal, {"run_id": plan.run_id, "moves": moves, "manifest": manifest})
+    _apply_moves(moves)
+    _save_feed_state(plan, records)
+    _write_json(FileSystems.join(plan.out_dir, RUNS, f"{plan.run_id}.json"), manifest)
+    _delete_dir(staging)
+    return manifest

@@ -1,0 +1,50 @@
+"""Running a batch job: plan, build, run, commit, report."""
+
+from __future__ import annotations
+
+import logging
+from contextlib import ExitStack
+from typing import Any
+
+from apache_beam.options.pipeline_options import PipelineOptions
+from apache_beam.runners.runner import PipelineState
+
+from newsbeam.config import resolve_path
+from newsbeam.samples import SampleServer
+from pipeline.build import build_pipeline
+from pipeline.commit import commit, recover
+from pipeline.plan import RunPlan, plan_run
+from pipeline.runners import is_dask, prepare_dask, runner_name
+
+_LOG = logging.getLogger(__name__)
+
+
+class PipelineFailed(RuntimeError):
+    """The pipeline itself failed (exit status 1)."""
+
+
+def serve_samples(plan: RunPlan, stack: ExitStack) -> None:
+    """Demo: serve the configured sample sites on loopback for this run."""
+    root = plan.config["samples"].get("serve")
+    if not root:
+        return
+    server = stack.enter_context(SampleServer(resolve_path(plan.config, root)))
+    resolve = dict(plan.config["fetch"].get("resolve") or {})
+    resolve.update(server.resolve_map())
+    plan.config["fetch"]["resolve"] = resolve
+
+
+def run_batch(beam_argv: list[str], config: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Runs one batch job; returns its manifest."""
+    with ExitStack() as stack:
+        if is_dask(beam_argv):
+            beam_argv = prepare_dask(beam_argv, stack)
+        options = PipelineOptions(beam_argv)
+        plan = plan_run(options, config)
+        recover(plan.out_dir)
+        serve_samples(plan, stack)
+        result = build_pipeline(options, plan).run()
+        state = result.wait_until_finish()
+        if state not in (PipelineState.DONE, None) and str(state) != "DONE":
+            raise PipelineFailed(f"pipeline ended in state {state}")
+        return commit(plan, runner_name(beam_argv) or "")

@@ -1,0 +1,78 @@
+"""Runner choice: Beam options pass through; only defaults are filled in."""
+
+from __future__ import annotations
+
+import logging
+import os
+from contextlib import ExitStack
+from typing import Any
+
+_LOG = logging.getLogger(__name__)
+
+DASK_RUNNER = "apache_beam.runners.dask.dask_runner.DaskRunner"
+# Without --runner, batch runs on the FnApiRunner: Beam's DirectRunner would
+# first try Prism, whose binary it downloads, costing ~15 s offline.
+DEFAULT_BATCH_RUNNER = "FnApiRunner"
+
+
+def register_optional_options() -> None:
+    """Makes the DaskRunner's options known to the parser when dask is installed."""
+    try:
+        import apache_beam.runners.dask.dask_runner  # noqa: F401
+    except ImportError:
+        pass
+
+
+def _flag_value(argv: list[str], name: str) -> str | None:
+    for i, arg in enumerate(argv):
+        if arg == name and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith(name + "="):
+            return arg.split("=", 1)[1]
+    return None
+
+
+def runner_name(argv: list[str]) -> str | None:
+    return _flag_value(argv, "--runner")
+
+
+def with_defaults(argv: list[str], default_runner: str) -> list[str]:
+    """``argv`` with our default runner when none is given, and the
+    ``DaskRunner`` short name expanded to its module path."""
+    argv = list(argv)
+    runner = runner_name(argv)
+    if runner is None:
+        return [*argv, f"--runner={default_runner}"]
+    if runner.lower() in ("dask", "daskrunner"):
+        argv = [a for a in argv if a != runner and not a.startswith("--runner")]
+        argv.append(f"--runner={DASK_RUNNER}")
+    return argv
+
+
+def is_dask(argv: list[str]) -> bool:
+    return (runner_name(argv) or "").endswith("DaskRunner")
+
+
+def prepare_dask(argv: list[str], stack: ExitStack) -> list[str]:
+    """A LocalCluster (one single-threaded worker per core) when no
+    ``--dask_address`` is given, and ``--dask_npartitions`` of 2 per worker
+    (the default partitioning measured 3-4x slower) unless set."""
+    from dask.distributed import Client, LocalCluster
+
+    argv = list(argv)
+    address = _flag_value(argv, "--dask_address")
+    if address is None:
+        workers = os.cpu_count() or 1
+        cluster = stack.enter_context(LocalCluster(n_workers=workers, threads_per_worker=1, processes=True))
+        address = str(cluster.scheduler_address)
+        argv.append(f"--dask_address={address}")
+        _LOG.info("started a dask LocalCluster with %d workers at %s", workers, address)
+    if _flag_value(argv, "--dask_npartitions") is None:
+        with Client(address) as client:
+            workers = max(1, len(client.scheduler_info().get("workers", {})))
+        argv.append(f"--dask_npartitions={2 * workers}")
+    return argv
+
+
+def describe(argv: list[str]) -> dict[str, Any]:
+    return {"runner": runner_name(argv), "argv": argv}
