@@ -291,3 +291,16 @@ def test_cli_entry(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert str(target) in capsys.readouterr().out
     assert run_report(parser.parse_args([str(tmp_path / "nope")])) == 2
     assert "no such directory" in capsys.readouterr().err
+
+
+def test_page_is_self_contained(report: tuple[str, _Dom]) -> None:
+    page, _ = report
+    refs = re.findall(r'\bhref="([^"]*)"', page)
+    assert refs
+    # In-page anchors, links out, and the heatmap's inline PNG; nothing to fetch.
+    assert all(r.startswith(("#", "http://", "https://", "data:image/png;base64,")) for r in refs)
+    assert re.search(r"<[^>]*\ssrc=", page) is None
+    assert re.search(r"url\((?!#)", page) is None
+    for needle in ("<link", "<script", "<iframe", "@import"):
+        assert needle not in page.lower(), needle
+    assert "Content-Security-Policy" in page

@@ -17,6 +17,7 @@ import matplotlib
 import matplotlib.dates as mdates
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from newsbeam.report.html_util import safe_href, truncate
 
@@ -92,6 +93,7 @@ def _draw_funnel(ax: Any, run: dict[str, Any]) -> None:
     for y, value in enumerate(values):
         ax.text(value, y, f" {value:g}", va="center", fontsize=8)
     ax.set_title(f"latest run {_run_label(run)}")
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.margins(x=0.25)
 
 
@@ -102,6 +104,7 @@ def _draw_run_counts(ax: Any, runs: Sequence[dict[str, Any]]) -> None:
         ax.bar([x + i * width for x in xs], [_count(r, key) for r in runs], width, label=label, color=colour)
     ax.set_xticks([x + 0.4 - width / 2 for x in xs], [_run_label(r) for r in runs], rotation=30, ha="right")
     ax.set_title(f"last {len(runs)} run(s)")
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.legend(fontsize=7, ncols=len(RUN_SERIES), loc="upper left")
     ax.margins(y=0.25)
 
@@ -192,6 +195,7 @@ def bars_chart(labels: Sequence[str], series: Sequence[tuple[str, Sequence[float
             for y, value in enumerate(values):
                 ax.text(value, y, f" {value:g}", va="center", fontsize=7)
             ax.set_title(name)
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True))
             ax.margins(x=0.2)
         axes[0].invert_yaxis()
         fig.suptitle(title)

@@ -28,6 +28,16 @@ def esc(value: Any) -> str:
     return html.escape(str(value), quote=True)
 
 
+def when(value: Any) -> str:
+    """An ISO 8601 timestamp string as escaped "YYYY-MM-DD HH:MM" (other values escaped as they are)."""
+    if isinstance(value, str):
+        try:
+            return esc(dt.datetime.fromisoformat(value))
+        except ValueError:
+            pass
+    return esc(value)
+
+
 def safe_href(url: Any) -> str | None:
     """The URL escaped for an href attribute when it is http(s) with a host, else None."""
     if not isinstance(url, str) or not url or any(ord(ch) < 0x21 for ch in url):

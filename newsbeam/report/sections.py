@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from newsbeam.report import charts
-from newsbeam.report.html_util import esc, link, message, section, table, truncate
+from newsbeam.report.html_util import esc, link, message, section, table, truncate, when
 from newsbeam.report.load import Loaded, ReportData
 from schemas import ERROR_STAGES
 
@@ -57,7 +57,7 @@ def _run_row(run: dict[str, Any]) -> list[str]:
     balanced = run.get("balanced")
     return [
         esc(run.get("run_id")),
-        esc(run.get("started_at")),
+        when(run.get("started_at")),
         esc(run.get("mode")),
         *[esc(counts.get(key)) for key, _ in RUN_COLUMNS],
         esc(run.get("duration_s")),
