@@ -61,11 +61,11 @@ def _event(n: int, article: dict[str, Any], status: str, start: dt.date | None, 
     return row
 
 
-def _manifest(out: Path, run_id: str, started: str, counts: dict[str, int], duration: float) -> None:
+def _manifest(out: Path, run_id: str, started: str, counts: dict[str, Any], duration: float, **extra: Any) -> None:
     runs = out / "_runs"
     runs.mkdir(parents=True, exist_ok=True)
     doc = {"run_id": run_id, "started_at": started, "finished_at": started, "duration_s": duration, "mode": "batch",
-           "counts": counts, "balanced": True, "settings": {}}  # fmt: skip
+           "counts": counts, "balanced": True, "settings": {}, **extra}  # fmt: skip
     (runs / f"{run_id}.json").write_text(json.dumps(doc), encoding="utf-8")
 
 
@@ -110,7 +110,11 @@ def make_fixture(out: Path, with_visits: bool = True) -> Path:
         ]
         _write(out, "visits", VISITS, visits)  # fmt: skip
     _manifest(out, "run-a", "2024-02-29T08:00:00+00:00", {"items_seen": 5, "articles_written": 5}, 3.5)
-    _manifest(out, "run-b", "2024-03-01T08:00:00+00:00", RUN_COUNTS, 12.25)
+    learned = [{"publisher": "example-news.com", "line": "Subscribe <now>", "articles": 2, "stories": 2}]
+    counts = {**RUN_COUNTS, "errors_by_stage": {"fetch": 4, "feed": 1}}
+    _manifest(
+        out, "run-b", "2024-03-01T08:00:00+00:00", counts, 12.25, runner="DirectRunner", learned_boilerplate=learned
+    )
     return out
 
 
@@ -184,6 +188,7 @@ def test_run_table_has_the_manifest_numbers(report: tuple[str, _Dom]) -> None:
     for value in RUN_COUNTS.values():
         assert str(value) in cells
     assert "12.25" in cells
+    assert "batch / DirectRunner" in cells
 
 
 def test_timeline_links_each_visit_to_its_article(report: tuple[str, _Dom]) -> None:
@@ -221,17 +226,19 @@ def test_matrix_counts(report: tuple[str, _Dom]) -> None:
     assert "matrix-table" in dom.ids
     cells = dom.cells["matrix-table"]
     assert {"PAK", "IND", "RUS", "CHN"} <= set(cells)
-    pak_row = re.search(r'<tr><th scope="row">PAK</th>(.*?)</tr>', page)
+    pak_row = re.search(r'<tr><th scope="row" title="Pakistan">PAK</th>(.*?)</tr>', page)
     assert pak_row is not None
     # Six PAK events: four to RUS, one to CHN, the hostile visitor is IND.
     assert re.findall(r">(\d+)<", pak_row.group(1))[-1] == "6"
 
 
 def test_publishers_and_boilerplate(report: tuple[str, _Dom]) -> None:
-    _, dom = report
+    page, dom = report
     cells = dom.cells["publishers-table"]
     assert cells[cells.index("example-news.com") + 1] == "2"  # articles
     assert "More From This Section" in cells
+    assert "Subscribe <now>" in dom.cells["learned-boilerplate"]  # from the manifest, escaped
+    assert "Subscribe &lt;now&gt;" in page
 
 
 def test_errors_grouped_with_first_sources(report: tuple[str, _Dom]) -> None:

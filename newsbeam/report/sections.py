@@ -43,7 +43,7 @@ def runs_section(data: ReportData) -> str:
         return section("run-history", "Runs", note)
     chart = f'<div class="chart">{charts.runs_chart(data.runs[-MAX_RUN_BARS:])}</div>'
     newest = list(reversed(data.runs))[:MAX_RUN_ROWS]
-    headers = ["run", "started", "mode", *[label for _, label in RUN_COLUMNS], "duration (s)", "balanced"]
+    headers = ["run", "started", "mode / runner", *[label for _, label in RUN_COLUMNS], "duration (s)", "balanced"]
     rows = [_run_row(run) for run in newest]
     body = table(headers, rows, 'id="runs"', numeric=range(3, 3 + len(RUN_COLUMNS) + 1))
     intro = "Counts from _runs/*.json; every item read is seen = written + skipped + errors."
@@ -58,7 +58,7 @@ def _run_row(run: dict[str, Any]) -> list[str]:
     return [
         esc(run.get("run_id")),
         when(run.get("started_at")),
-        esc(run.get("mode")),
+        esc(" / ".join(str(run[k]) for k in ("mode", "runner") if run.get(k))),
         *[esc(counts.get(key)) for key, _ in RUN_COLUMNS],
         esc(run.get("duration_s")),
         "" if balanced is None else ("yes" if balanced else '<strong class="bad">no</strong>'),
@@ -151,13 +151,29 @@ def _top_keys(counts: Counter[tuple[str, str]], axis: int) -> list[str]:
     return [k for k, _ in sorted(totals.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_MATRIX]]
 
 
+def country_name(code: str) -> str:
+    """The English short name of an ISO 3166-1 alpha-3 code, or the code itself."""
+    try:
+        import pycountry
+
+        found = pycountry.countries.get(alpha_3=code) if len(code) == 3 else None
+    except (ImportError, KeyError, LookupError):
+        found = None
+    return str(getattr(found, "name", code))
+
+
+def _country_th(code: str, scope: str = "") -> str:
+    scope_attr = f' scope="{scope}"' if scope else ""
+    return f'<th{scope_attr} title="{esc(country_name(code))}">{esc(code)}</th>'
+
+
 def _matrix_table(rows: list[str], cols: list[str], counts: Counter[tuple[str, str]]) -> str:
-    head = '<th class="corner">visitor \\ destination</th>' + "".join(f"<th>{esc(c)}</th>" for c in cols)
+    head = '<th class="corner">visitor \\ destination</th>' + "".join(_country_th(c) for c in cols)
     lines = []
     for r in rows:
         cells = "".join(f'<td class="num">{counts.get((r, c), 0) or ""}</td>' for c in cols)
         total = sum(n for (vr, _), n in counts.items() if vr == r)
-        lines.append(f'<tr><th scope="row">{esc(r)}</th>{cells}<td class="num total">{total}</td></tr>')
+        lines.append(f'<tr>{_country_th(r, "row")}{cells}<td class="num total">{total}</td></tr>')
     foot = "".join(f'<td class="num total">{sum(n for (_, d), n in counts.items() if d == c)}</td>' for c in cols)
     head += "<th>total</th>"
     body = "\n".join(lines) + f'\n<tr><th scope="row">total</th>{foot}<td class="num total">{counts.total()}</td></tr>'
@@ -186,7 +202,21 @@ def publishers_section(data: ReportData) -> str:
     rows = [_publisher_row(p, stats[p]) for p in order[:MAX_TABLE_ROWS]]
     note = message(data.articles.message) if data.articles.message else ""
     body = note + f'<div class="chart">{chart}</div>' + table(headers, rows, 'id="publishers-table"', range(1, 6))
-    return section("publishers", title, body + _more(len(rows), len(order), "publishers"))
+    return section("publishers", title, body + _more(len(rows), len(order), "publishers") + _learned(data.runs))
+
+
+def _learned(runs: list[dict[str, Any]]) -> str:
+    """Boilerplate lines learned per publisher, from the latest manifest that lists any."""
+    run = next((r for r in reversed(runs) if isinstance(r.get("learned_boilerplate"), list)), None)
+    if run is None:
+        return ""
+    learned = [x for x in run["learned_boilerplate"] if isinstance(x, dict)]
+    rows = [[esc(x.get("publisher")), esc(truncate(x.get("line"), 120)), esc(x.get("articles")), esc(x.get("stories"))]
+            for x in learned[:MAX_TABLE_ROWS]]  # fmt: skip
+    heading = f"<h3>Boilerplate learned in run {esc(run.get('run_id'))} ({len(learned)} lines)</h3>"
+    if not rows:
+        return heading + message("No boilerplate lines were learned in that run.")
+    return heading + table(["publisher", "line", "articles", "stories"], rows, 'id="learned-boilerplate"', (2, 3))
 
 
 def _publisher_stats(articles: list[dict[str, Any]], events: list[dict[str, Any]]) -> dict[str, dict[str, Any]]:
