@@ -31,6 +31,8 @@ class ParsedFeed:
     version: str
     items: list[FeedItem] = field(default_factory=list)
     rejected: list[tuple[str, str, str]] = field(default_factory=list)  # (source, error_type, message)
+    # Set when the document is not well-formed XML but items were recovered.
+    malformed: str | None = None
 
 
 def _utc(struct: Any) -> dt.datetime | None:
@@ -82,6 +84,13 @@ def _item(entry: Any, feed_url: str, publisher_of: Callable[[str], str]) -> Feed
     )
 
 
+def _is_xml_error(exc: object) -> bool:
+    """A real malformation, not feedparser's notes on encodings or types."""
+    from xml.sax import SAXParseException
+
+    return isinstance(exc, SAXParseException)
+
+
 def parse_feed(body: bytes, feed_url: str, publisher_of: Callable[[str], str]) -> ParsedFeed:
     """Parse a feed document. Raises FeedError when it is not a feed at all;
     entries without a usable link are returned in ``rejected``."""
@@ -94,6 +103,8 @@ def parse_feed(body: bytes, feed_url: str, publisher_of: Callable[[str], str]) -
         detail = f": {exc}" if exc else ""
         raise FeedError("malformed_feed", f"not a parseable RSS or Atom feed{detail}")
     out = ParsedFeed(feed_url=feed_url, version=str(parsed.get("version") or "unknown"))
+    if _is_xml_error(parsed.get("bozo_exception")):
+        out.malformed = f"feed is not well-formed ({parsed['bozo_exception']}); {len(entries)} entries recovered"
     for index, entry in enumerate(entries[:MAX_ITEMS_PER_FEED]):
         try:
             out.items.append(_item(entry, feed_url, publisher_of))

@@ -121,6 +121,9 @@ class _ReadFeedFn(beam.DoFn):
             self.feed_errors.inc()
             yield error_record("feed", source, exc.error_type, str(exc), feed_url=source)
             return
+        if parsed.malformed:
+            self.feed_errors.inc()
+            yield error_record("feed", source, "malformed_feed", parsed.malformed, feed_url=source)
         summary["items"] = len(parsed.items) + len(parsed.rejected)
         summary["version"] = parsed.version
         self.items_seen.inc(summary["items"])

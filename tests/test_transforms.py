@@ -1,0 +1,143 @@
+"""Each transform on its own, in a TestPipeline (FnApiRunner)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import apache_beam as beam
+import pyarrow.dataset as ds
+from apache_beam.testing.test_pipeline import TestPipeline
+from apache_beam.testing.util import assert_that, equal_to
+
+from newsbeam.config import defaults
+from newsbeam.urls import article_id
+from pipeline.build import boilerplate_rules
+from schemas import ARTICLES, ERRORS, SCHEMA_VERSION, SCHEMA_VERSION_KEY, VISIT_EVENTS
+from tests.conftest import RUNNER
+from tests.feedgen import FORMATS
+from transforms.boilerplate import StripBoilerplate
+from transforms.dedup import SkipDuplicates
+from transforms.envelope import ARTICLE, ITEM, error_record
+from transforms.read_feeds import ReadFeeds
+from transforms.write import WriteDatasets
+
+CFG = defaults()
+
+
+def _item(link: str, feed: str = "f1", guid: str | None = None, publisher: str = "example.com") -> dict[str, Any]:
+    return {"kind": ITEM, "item_id": article_id(link), "link": link, "canonical_url": link, "guid": guid,
+            "feed_url": feed, "publisher": publisher, "title": "t", "summary": None, "content": None,
+            "published_at": None}
+
+
+def _label(record: dict[str, Any]) -> tuple[str, str]:
+    kind = record["kind"]
+    if kind == "error":
+        return kind, record["row"]["error_type"]
+    if kind == "duplicate":
+        return kind, f"{record['source']}:{record['reason']}"
+    if kind == "feed":
+        return kind, f"{Path(record['feed_url']).name}:{record['items']}"
+    return kind, record.get("link") or record["article"]["article_id"]
+
+
+def test_read_feeds_reads_every_format_and_dead_letters_bad_ones(tmp_path: Path) -> None:
+    for name, fmt in FORMATS.items():
+        (tmp_path / f"{name}.xml").write_bytes(fmt([(f"g-{name}", f"https://news.example.com/{name}", name)]))
+    (tmp_path / "truncated.xml").write_bytes(b"<rss version='2.0'><channel><item><title>cut off")
+    (tmp_path / "garbage.xml").write_bytes(b"\x00\x01 not a feed at all <<")
+    sources = [str(tmp_path / "*.xml"), str(tmp_path / "missing-*.rss")]
+    expected = [("item", f"https://news.example.com/{n}") for n in FORMATS]
+    expected += [("feed", f"{n}.xml:1") for n in FORMATS]
+    # The truncated feed: its item without a link is a dead letter, and the
+    # feed itself is reported malformed; the garbage one yields nothing else.
+    expected += [("feed", "truncated.xml:1"), ("error", "bad_link"), ("error", "malformed_feed")]
+    expected += [("error", "malformed_feed"), ("error", "no_such_feed")]
+    with TestPipeline(runner=RUNNER) as p:
+        out = p | ReadFeeds(sources, CFG["fetch"], {}) | beam.Map(_label)
+        assert_that(out, equal_to(expected))
+
+
+def test_read_feeds_skips_an_unchanged_feed(tmp_path: Path) -> None:
+    import hashlib
+
+    body = FORMATS["rss20"]([("g", "https://news.example.com/1", "one")])
+    path = tmp_path / "feed.xml"
+    path.write_bytes(body)
+    validators = {str(path): {"content_sha1": hashlib.sha1(body).hexdigest()}}
+    with TestPipeline(runner=RUNNER) as p:
+        out = p | ReadFeeds([str(path)], CFG["fetch"], validators) | beam.Map(lambda r: (r["kind"], r.get("status")))
+        assert_that(out, equal_to([("feed", "not_modified")]))
+
+
+def test_skip_duplicates_by_url_by_guid_and_by_earlier_runs() -> None:
+    records = [
+        _item("https://a.example.com/1", feed="f1"),
+        _item("https://a.example.com/1", feed="f2"),  # same story in two feeds of one site
+        _item("https://a.example.com/2", guid="G"),
+        _item("https://a.example.com/2b", guid="G"),  # same guid, other URL
+        _item("https://a.example.com/3"),  # written by an earlier run
+        error_record("feed", "x", "malformed_feed", "bad"),
+    ]
+    known = frozenset({article_id("https://a.example.com/3")})
+    with TestPipeline(runner=RUNNER) as p:
+        out = p | beam.Create(records) | SkipDuplicates(known) | beam.Map(_label)
+        assert_that(out, equal_to([
+            ("item", "https://a.example.com/1"), ("duplicate", "https://a.example.com/1:same_url"),
+            ("item", "https://a.example.com/2"), ("duplicate", "https://a.example.com/2b:same_guid"),
+            ("duplicate", "https://a.example.com/3:already_processed"), ("error", "malformed_feed"),
+        ]))
+
+
+def _article(i: int, text: str, publisher: str = "pub.example.com") -> dict[str, Any]:
+    return {"kind": ARTICLE, "article": {"article_id": f"a{i}", "publisher": publisher, "text": text,
+                                         "removed_boilerplate": [], "word_count": len(text.split())}}
+
+
+def test_strip_boilerplate_rules_and_learned_lines() -> None:
+    footer = "Get the Courier in your inbox every morning"
+    records = [_article(i, f"Story number {i} tells its own news.\nMore From This Section\n{footer}") for i in range(4)]
+    records.append(_article(9, f"Another site's story.\n{footer}", publisher="other.example.com"))
+    learn = dict(CFG["boilerplate"]["learn"])
+
+    def view(r: dict[str, Any]) -> tuple[str, str, tuple[str, ...]]:
+        if r["kind"] == "learned":
+            return ("learned", f"{r['publisher']}:{r['line']}", ())
+        a = r["article"]
+        return (a["article_id"], a["text"], tuple(a["removed_boilerplate"]))
+
+    expected: list[Any] = [
+        (f"a{i}", f"Story number {i} tells its own news.", ("More From This Section", footer)) for i in range(4)
+    ]
+    expected.append(("a9", f"Another site's story.\n{footer}", ()))
+    expected.append(("learned", f"pub.example.com:{footer.lower()}", ()))
+    with TestPipeline(runner=RUNNER) as p:
+        out = p | beam.Create(records) | StripBoilerplate(boilerplate_rules(CFG), learn) | beam.Map(view)
+        assert_that(out, equal_to(expected))
+
+
+def test_write_datasets_stages_files_of_the_declared_schemas(tmp_path: Path) -> None:
+    when = dt.datetime(2022, 2, 7, tzinfo=dt.timezone.utc)
+    article = {"article_id": "a1", "url": "https://x.example.com/1", "canonical_url": "https://x.example.com/1",
+               "publisher": "x.example.com", "title": "T", "authors": ["A B"], "published_at": when,
+               "fetched_at": when, "language": "en", "text": "words", "removed_boilerplate": [], "word_count": 1}
+    event = {"event_id": "e1", "article_id": "a1", "visitor": "V", "destination_country": "RUS",
+             "start_date": dt.date(2022, 2, 23), "status": "planned", "mentions": 2, "confidence": 0.9}
+    records = [{"kind": ARTICLE, "article": article, "events": [event]},
+               error_record("fetch", "https://x.example.com/2", "http_404", "Not Found", item_id="i2")]
+    with TestPipeline(runner=RUNNER) as p:
+        _ = p | beam.Create(records) | WriteDatasets(str(tmp_path), "run1", "2022-02-07")
+    for name, schema, rows in (("articles", ARTICLES, 1), ("visit_events", VISIT_EVENTS, 1), ("errors", ERRORS, 1)):
+        dataset = ds.dataset(tmp_path / name, format="parquet", partitioning="hive")
+        table = dataset.to_table()
+        assert table.num_rows == rows
+        assert dataset.schema.remove_metadata().field("run_id") == schema.field("run_id")
+        assert table.drop_columns(["ingest_date"]).schema.remove_metadata().equals(schema.remove_metadata())
+        assert table.column("ingest_date").to_pylist() == ["2022-02-07"] * rows or str(
+            table.column("ingest_date")[0]) == "2022-02-07"
+        files = list((tmp_path / name).rglob("*.parquet"))
+        import pyarrow.parquet as pq
+
+        assert pq.read_metadata(files[0]).metadata[SCHEMA_VERSION_KEY] == SCHEMA_VERSION.encode()
