@@ -82,7 +82,11 @@ def _count(run: dict[str, Any], key: str) -> float:
 
 
 def _run_label(run: dict[str, Any]) -> str:
-    return plain(str(run.get("run_id") or "?")[-10:], 12)
+    """The run's start as "MM-DD HH:MM" when the manifest has it, else the end of its id."""
+    try:
+        return dt.datetime.fromisoformat(str(run.get("started_at"))).strftime("%m-%d %H:%M")
+    except ValueError:
+        return plain(str(run.get("run_id") or "?")[-12:], 12)
 
 
 def _draw_funnel(ax: Any, run: dict[str, Any]) -> None:
@@ -139,9 +143,38 @@ def timeline_chart(events: Sequence[dict[str, Any]]) -> str:
         ax.set_ylim(len(events) - 0.5, -0.5)
         ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(ax.xaxis.get_major_locator()))
         ax.grid(axis="x", alpha=0.3)
+        ax.tick_params(axis="x", labeltop=len(events) > 20)
         handles = [ax.scatter([], [], color=c, label=s) for s, c in STATUS_COLOURS]
         ax.legend(handles=handles, loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8, title="status")
         return to_svg(fig)
+
+
+def months_chart(events: Sequence[dict[str, Any]]) -> str:
+    """Dated visit events per start month, stacked by status."""
+    months = sorted({e["start_date"].replace(day=1) for e in events})
+    with matplotlib.rc_context(_SVG_RC):
+        fig = new_figure(12.5, 2.8)
+        ax = fig.subplots()
+        base = [0] * len(months)
+        index = {m: i for i, m in enumerate(months)}
+        for status, colour in (*STATUS_COLOURS, ("other", OTHER_COLOUR)):
+            heights = [0] * len(months)
+            for e in events:
+                if _status_key(e.get("status")) == status:
+                    heights[index[e["start_date"].replace(day=1)]] += 1
+            ax.bar(months, heights, width=25, bottom=base, color=colour, label=status, align="edge")
+            base = [b + h for b, h in zip(base, heights, strict=True)]
+        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(ax.xaxis.get_major_locator()))
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
+        ax.margins(y=0.1)
+        ax.set_title("visit events per start month")
+        ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), fontsize=8, title="status")
+        return to_svg(fig)
+
+
+def _status_key(status: Any) -> str:
+    key = str(status or "").lower()
+    return key if key in dict(STATUS_COLOURS) else "other"
 
 
 def _visit_label(event: dict[str, Any]) -> str:

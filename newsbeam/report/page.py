@@ -27,6 +27,7 @@ table.matrix td,table.matrix th{text-align:center;min-width:2.2em}
 .empty{background:#fff8e1;border-left:4px solid #f0ad4e;padding:.5em .8em}
 .sub{color:#777;font-size:90%}.bad{color:#c00}
 ul{margin:0;padding-left:1.2em}
+#runs td:nth-child(-n+2){white-space:nowrap}
 .summary span{display:inline-block;margin-right:1.5em}
 """
 

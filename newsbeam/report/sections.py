@@ -111,6 +111,7 @@ def timeline_section(data: ReportData) -> str:
     parts = []
     if dated:
         shown = dated[-MAX_TIMELINE_CHART:]
+        parts.append(f'<div class="chart">{charts.months_chart(dated)}</div>')
         parts.append(f'<div class="chart">{charts.timeline_chart(shown)}</div>')
         parts.append(_more(len(shown), len(dated), "dated visit events on the chart (the latest by start date)"))
         parts.append(_visit_table(dated, titles, "timeline-rows"))
