@@ -20,6 +20,7 @@ from schemas import ARTICLES, ERRORS, VISIT_EVENTS, VISITS, with_metadata
 
 HOSTILE_TITLE = '<script>alert("x")</script> Talks & more'
 HOSTILE_VISITOR = "<img src=x onerror=alert(1)> $Evil$"
+CHART_VISITOR = "Visitor 6 $\\frac{1}{$ --> <x>"  # drawn on the timeline: mathtext and comment breakers
 STATUSES = ("planned", "ongoing", "completed", "cancelled", "proposed")
 RUN_COUNTS = {
     "feeds_read": 3, "feed_errors": 1, "items_seen": 17, "duplicates_skipped": 4, "already_processed": 2,
@@ -85,7 +86,9 @@ def make_fixture(out: Path, with_visits: bool = True) -> Path:
     events[1]["end_date"] = dt.date(2024, 3, 14)
     events[2].update(destination_country="CHN", destination_city="Beijing", date_precision="month")
     events.append(_event(5, articles[3], "planned", None, visitor=HOSTILE_VISITOR, visitor_country="IND"))
-    events.append(_event(6, articles[2], "completed", dt.date(2023, 12, 1), url="javascript:alert(1)"))
+    events.append(
+        _event(6, articles[2], "completed", dt.date(2023, 12, 1), url="javascript:alert(1)", visitor=CHART_VISITOR)
+    )
     _write(out, "visit_events", VISIT_EVENTS, events)
     errors = [
         {"run_id": "run-b", "stage": "fetch", "source": f"https://slow.example/{i}", "error_type": "TimeoutError",
@@ -219,6 +222,8 @@ def test_hostile_text_is_escaped(report: tuple[str, _Dom]) -> None:
     assert HOSTILE_TITLE in "".join(dom.text)
     assert "404 <b>not found</b>" in "".join(dom.text)
     assert "onerror" not in {t for t in dom.tags}
+    assert "--> <x>" not in page and "<x>" not in page  # neither in the table nor in the SVG's comments
+    assert CHART_VISITOR in "".join(dom.text)
 
 
 def test_matrix_counts(report: tuple[str, _Dom]) -> None:

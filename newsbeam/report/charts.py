@@ -46,7 +46,8 @@ def status_colour(status: Any) -> str:
 
 def plain(text: Any, limit: int = 48) -> str:
     """A label from the data, truncated, with ``$`` escaped against mathtext."""
-    return truncate(text, limit).replace("\\", "\\\\").replace("$", r"\$")
+    flat = " ".join(truncate(text, limit).split())
+    return flat.replace("$", r"\$")
 
 
 def new_figure(width: float, height: float) -> Figure:
