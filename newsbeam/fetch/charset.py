@@ -104,6 +104,15 @@ class TextDecoder:
         detected = codec_for(best.encoding) if best is not None else None
         codec = detected or (tried[0] if tried else "cp1252")
         text = body.decode(codec, errors="replace")
-        if text and text.count("\ufffd") / len(text) > _MAX_REPLACEMENT_SHARE:
+        if best is None and _looks_binary(text):
             raise FetchError("decode_error", f"body does not decode as text (tried {', '.join([*tried, codec])})")
         return text, codec
+
+
+def _looks_binary(text: str) -> bool:
+    """Many replacement characters or control characters: not a text document."""
+    if not text:
+        return False
+    sample = text[:_DETECT_BYTES]
+    bad = sum(1 for ch in sample if ch == "\ufffd" or (ch < " " and ch not in "\t\n\r\f"))
+    return bad / len(sample) > _MAX_REPLACEMENT_SHARE
