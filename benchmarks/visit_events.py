@@ -1,0 +1,54 @@
+"""Visit-event extraction: quality on ../shared/gold/dev and articles/s on one core.
+
+Usage: .venv/bin/python benchmarks/visit_events.py [--gold DIR] [--errors] [--repeat N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from newsbeam.events import EXTRACTOR_VERSION, VisitEventExtractor  # noqa: E402
+from newsbeam.events.scoring import FIELDS, load_gold, score_gold  # noqa: E402
+
+DEFAULT_GOLD = Path(__file__).resolve().parents[1].parent / "shared" / "gold" / "dev"
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--gold", type=Path, default=DEFAULT_GOLD)
+    ap.add_argument("--errors", action="store_true", help="print every miss, spurious row and field error")
+    ap.add_argument("--repeat", type=int, default=30, help="passes over the gold texts for the speed figure")
+    args = ap.parse_args(argv)
+    if not (args.gold / "annotations.jsonl").exists():
+        print(f"gold set not found at {args.gold}")
+        return 2
+    articles = load_gold(args.gold)
+    ex = VisitEventExtractor()
+    score = score_gold(ex.extract, articles)
+    print(f"extractor {EXTRACTOR_VERSION} on {args.gold} ({len(articles)} articles)")
+    print(f"matched={score.tp} spurious={score.fp} missed={score.fn}")
+    print(f"precision={score.precision:.3f} recall={score.recall:.3f} f1={score.f1:.3f}")
+    for name in FIELDS:
+        label = "start_date+precision" if name == "start_date" else name
+        print(f"accuracy {label}={score.accuracy(name):.3f}")
+    n, t0 = 0, time.perf_counter()
+    for _ in range(args.repeat):
+        for art in articles:
+            ex.extract(art.text, art.published_at, art.title)
+            n += 1
+    elapsed = time.perf_counter() - t0
+    chars = sum(len(a.text) for a in articles) * args.repeat
+    print(f"speed={n / elapsed:.0f} articles/s ({chars / elapsed / 1e6:.2f} M chars/s, {n} extractions, one core)")
+    if args.errors:
+        for line in score.errors:
+            print("  " + line)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

