@@ -120,13 +120,22 @@ def _parse(parser: argparse.ArgumentParser, argv: list[str]) -> argparse.Namespa
     return args
 
 
+def _quiet_logging() -> None:
+    """Warnings of ours; Beam's and Dask's chatter (and Beam's import-time
+    note that apitools is missing) only from ERROR up."""
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    for handler in logging.getLogger().handlers:
+        handler.addFilter(lambda record: "apitools" not in record.getMessage())
+    for noisy in ("apache_beam", "distributed"):
+        logging.getLogger(noisy).setLevel(logging.ERROR)
+
+
 COMMANDS = {"run": _cmd_run, "stream": _cmd_stream, "extract": _cmd_extract, "report": _cmd_report}
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    logging.getLogger("apache_beam").setLevel(logging.ERROR)
+    _quiet_logging()
     if not args or args[0] in ("-h", "--help"):
         print(USAGE)
         return 0 if args else 2

@@ -59,11 +59,15 @@ def prepare_dask(argv: list[str], stack: ExitStack) -> list[str]:
     (the default partitioning measured 3-4x slower) unless set."""
     from dask.distributed import Client, LocalCluster
 
+    logging.getLogger("distributed").setLevel(logging.ERROR)  # dask sets INFO on import
     argv = list(argv)
     address = _flag_value(argv, "--dask_address")
     if address is None:
         workers = os.cpu_count() or 1
-        cluster = stack.enter_context(LocalCluster(n_workers=workers, threads_per_worker=1, processes=True))
+        cluster = stack.enter_context(
+            LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
+                         silence_logs=logging.ERROR)
+        )
         address = str(cluster.scheduler_address)
         argv.append(f"--dask_address={address}")
         _LOG.info("started a dask LocalCluster with %d workers at %s", workers, address)
