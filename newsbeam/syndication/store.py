@@ -1,0 +1,145 @@
+"""Driver-side files of syndication: earlier runs' signatures, the visits snapshot.
+
+File I/O only (through Beam's FileSystems, like :mod:`newsbeam.parquet`),
+so any filesystem Beam knows works:
+
+* ``OUT/_state/minhash/RUN_ID.parquet``: the MinHash signature of every
+  article a run wrote (saved at commit). A cache: an article of
+  ``articles/`` without a saved signature (a run from before this feature, a
+  commit cut short) is signed again from its stored text.
+* ``OUT/visits/visits.parquet``: the consolidated visits, rewritten whole by
+  each commit (written beside it under a ``_`` name that readers skip, then
+  renamed over it, which is atomic on local filesystems).
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+import pyarrow as pa
+from apache_beam.io.filesystems import FileSystems
+
+from newsbeam.parquet import read_table, table_from_rows, write_table
+from newsbeam.syndication.clusters import Member
+from newsbeam.syndication.minhash import Signature, Signer
+from newsbeam.syndication.visits import consolidate_visits
+from schemas import VISITS
+
+STATE = "_state"
+SIGNATURES_DIR = "minhash"
+VISITS_DIR = "visits"
+VISITS_FILE = "visits.parquet"
+SIGNATURE = "signature"  # the record kind that carries one article's signature to the commit
+
+_EVENT_COLUMNS = (
+    "event_id", "article_id", "publisher", "published_at", "visitor", "visitor_title", "visitor_country",
+    "host", "host_title", "destination_country", "destination_city", "start_date", "end_date",
+    "date_precision", "status", "confidence",
+)
+_SIGNATURES = pa.schema(
+    [
+        pa.field("article_id", pa.string(), nullable=False),
+        pa.field("cluster_id", pa.string()),
+        pa.field("published_at", pa.timestamp("us", tz="UTC")),
+        pa.field("num_perm", pa.int32()),
+        pa.field("size", pa.int32()),
+        pa.field("hashvalues", pa.binary()),
+    ]
+)
+
+
+def _match(pattern: str) -> list[str]:
+    try:
+        return sorted(m.path for m in FileSystems.match([pattern])[0].metadata_list)
+    except Exception:
+        return []
+
+
+def _dataset_files(out_dir: str, dataset: str) -> list[str]:
+    return _match(FileSystems.join(out_dir, dataset, "*", "*.parquet"))
+
+
+def _read_rows(paths: Iterable[str], columns: list[str]) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    for path in paths:
+        table = read_table(path)
+        have = [c for c in columns if c in table.column_names]
+        rows.extend({**dict.fromkeys(columns), **r} for r in table.select(have).to_pylist())
+    return rows
+
+
+def _write_atomic(table: pa.Table, path: str) -> None:
+    folder, name = path.rstrip("/").rsplit("/", 1)
+    tmp = FileSystems.join(folder, f"_{name}.tmp")
+    if not FileSystems.exists(folder):
+        try:
+            FileSystems.mkdirs(folder)
+        except OSError:
+            pass
+    write_table(table, tmp)
+    FileSystems.rename([tmp], [path])
+
+
+def signature_record(article: dict[str, Any], sig: Signature, num_perm: int) -> dict[str, Any]:
+    """The record that carries an article's signature to the commit."""
+    return {
+        "kind": SIGNATURE, "article_id": article["article_id"], "cluster_id": article.get("cluster_id"),
+        "duplicate_of": article.get("duplicate_of"), "published_at": article.get("published_at"),
+        "num_perm": num_perm, "size": sig.size, "hashvalues": sig.to_b64(),
+    }
+
+
+def save_signatures(out_dir: str, run_id: str, records: Iterable[dict[str, Any]]) -> int:
+    """Saves the run's ``signature`` records; returns how many."""
+    rows = []
+    for r in records:
+        if r.get("kind") != SIGNATURE:
+            continue
+        published = r.get("published_at")
+        rows.append({**r, "hashvalues": base64.b64decode(r["hashvalues"]),
+                     "published_at": dt.datetime.fromisoformat(published) if isinstance(published, str) else published})
+    if rows:
+        table = pa.Table.from_pydict({f.name: [row.get(f.name) for row in rows] for f in _SIGNATURES}, _SIGNATURES)
+        _write_atomic(table, FileSystems.join(out_dir, STATE, SIGNATURES_DIR, f"{run_id}.parquet"))
+    return len(rows)
+
+
+def _saved_signatures(out_dir: str, num_perm: int) -> dict[str, Signature]:
+    saved: dict[str, Signature] = {}
+    for row in _read_rows(_match(FileSystems.join(out_dir, STATE, SIGNATURES_DIR, "*.parquet")),
+                          ["article_id", "num_perm", "size", "hashvalues"]):
+        if row["num_perm"] == num_perm and row["hashvalues"] is not None:
+            saved[row["article_id"]] = Signature(bytes(row["hashvalues"]), int(row["size"] or 0))
+    return saved
+
+
+def load_earlier_members(out_dir: str, num_perm: int) -> list[Member]:
+    """Every article earlier runs wrote, with its cluster and signature."""
+    files = _dataset_files(out_dir, "articles")
+    if not files:
+        return []
+    saved = _saved_signatures(out_dir, num_perm)
+    articles = _read_rows(files, ["article_id", "cluster_id", "published_at"])
+    missing = {a["article_id"] for a in articles} - set(saved)
+    if missing:
+        signer = Signer(num_perm)
+        for row in _read_rows(files, ["article_id", "text"]):
+            if row["article_id"] in missing:
+                saved[row["article_id"]] = signer.sign(row["text"] or "")
+    return [Member(a["article_id"], saved[a["article_id"]], a["published_at"], a["cluster_id"] or a["article_id"])
+            for a in articles]
+
+
+def write_visits_snapshot(out_dir: str) -> int:
+    """Recomputes ``OUT/visits/`` from all of ``visit_events/`` and
+    ``articles/``; returns the number of visits."""
+    events = _read_rows(_dataset_files(out_dir, "visit_events"), list(_EVENT_COLUMNS))
+    articles = {a["article_id"]: a for a in _read_rows(
+        _dataset_files(out_dir, "articles"), ["article_id", "cluster_id", "published_at", "fetched_at", "publisher"])}
+    rows = consolidate_visits(events, articles)
+    _write_atomic(table_from_rows(rows, VISITS, VISITS_DIR), FileSystems.join(out_dir, VISITS_DIR, VISITS_FILE))
+    return len(rows)
+
