@@ -77,9 +77,42 @@ def _by_publisher(record: Record) -> tuple[str, Record]:
     return passthrough_key(record), record
 
 
+class StripConfiguredBoilerplate(beam.PTransform):
+    """Step 1: lines matching the configured rules are removed."""
+
+    def __init__(self, rules: dict[str, Any]) -> None:
+        super().__init__()
+        self._rules = rules
+
+    def expand(self, records: beam.PCollection) -> beam.PCollection:
+        return records | "StripConfiguredLines" >> beam.ParDo(_StripRulesFn(self._rules))
+
+
+class LearnBoilerplate(beam.PTransform):
+    """Step 2: lines repeated across one publisher's stories are learned and
+    removed. Runs after ``NearDuplicates`` so that stories are counted by
+    ``cluster_id`` (copies of one story count once)."""
+
+    def __init__(self, learn_cfg: dict[str, Any]) -> None:
+        super().__init__()
+        self._learn = learn_cfg
+
+    def expand(self, records: beam.PCollection) -> beam.PCollection:
+        if not self._learn.get("enabled", True):
+            return records
+        return (
+            records
+            | "KeyByPublisher" >> beam.Map(_by_publisher)
+            | "GroupByPublisher" >> beam.GroupByKey()
+            | "LearnRepeatedLines" >> beam.ParDo(
+                _LearnAndStripFn(int(self._learn["min_articles"]), float(self._learn["min_share"]))
+            )
+        )
+
+
 class StripBoilerplate(beam.PTransform):
-    """Removes boilerplate lines from ``article`` records; removed lines go
-    to ``removed_boilerplate``; learned lines become ``learned`` records."""
+    """Both steps back to back: removed lines go to ``removed_boilerplate``;
+    learned lines become ``learned`` records."""
 
     def __init__(self, rules: dict[str, Any], learn_cfg: dict[str, Any]) -> None:
         super().__init__()
@@ -87,14 +120,8 @@ class StripBoilerplate(beam.PTransform):
         self._learn = learn_cfg
 
     def expand(self, records: beam.PCollection) -> beam.PCollection:
-        stripped = records | "StripConfiguredLines" >> beam.ParDo(_StripRulesFn(self._rules))
-        if not self._learn.get("enabled", True):
-            return stripped
         return (
-            stripped
-            | "KeyByPublisher" >> beam.Map(_by_publisher)
-            | "GroupByPublisher" >> beam.GroupByKey()
-            | "LearnRepeatedLines" >> beam.ParDo(
-                _LearnAndStripFn(int(self._learn["min_articles"]), float(self._learn["min_share"]))
-            )
+            records
+            | "StripConfigured" >> StripConfiguredBoilerplate(self._rules)
+            | "Learn" >> LearnBoilerplate(self._learn)
         )
