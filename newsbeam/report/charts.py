@@ -29,6 +29,7 @@ STATUS_COLOURS = (
     ("proposed", "#9467bd"),
 )
 OTHER_COLOUR = "#7f7f7f"
+MAX_ANNOTATED_CELLS = 225
 RUN_SERIES = (
     ("items_seen", "items seen", "#4c72b0"),
     ("duplicates_skipped", "duplicates", "#8c8c8c"),
@@ -205,7 +206,8 @@ def matrix_chart(rows: Sequence[str], cols: Sequence[str], counts: dict[tuple[st
         grid = [[counts.get((r, c), 0) for c in cols] for r in rows]
         image = ax.imshow(grid, cmap="Blues", aspect="auto")
         top = max(max(line) for line in grid) or 1
-        for i, line in enumerate(grid):
+        annotate = len(rows) * len(cols) <= MAX_ANNOTATED_CELLS  # beyond that the table has the numbers
+        for i, line in enumerate(grid if annotate else []):
             for j, value in enumerate(line):
                 if value:
                     ax.text(j, i, str(value), ha="center", va="center", fontsize=7,
