@@ -14,6 +14,7 @@ from apache_beam.options.pipeline_options import PipelineOptions
 
 from newsbeam.config import ConfigError, load_config, resolve_path
 from newsbeam.parquet import read_table
+from newsbeam.syndication.store import load_earlier_members
 from pipeline.options import NewsbeamOptions
 
 STAGING = "_staging"
@@ -31,6 +32,9 @@ class RunPlan:
     started_at: dt.datetime
     known_ids: frozenset[str] = frozenset()
     validators: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # Earlier runs' articles with their near-duplicate cluster and MinHash
+    # signature (newsbeam.syndication.Member), when near_duplicates is on.
+    earlier_signatures: list[Any] = field(default_factory=list)
 
     @property
     def staging_dir(self) -> str:
@@ -112,6 +116,13 @@ def read_feed_state(out_dir: str) -> dict[str, dict[str, Any]]:
     return data if isinstance(data, dict) else {}
 
 
+def _earlier_signatures(cfg: dict[str, Any], out_dir: str) -> list[Any]:
+    dedup = cfg.get("dedup") or {}
+    if not dedup.get("near_duplicates", True):
+        return []
+    return list(load_earlier_members(out_dir, int(dedup.get("num_perm", 128))))
+
+
 def plan_run(options: PipelineOptions, config: dict[str, Any] | None = None) -> RunPlan:
     """Reads the config (ConfigError on a bad one) and the output's state."""
     opts = options.view_as(NewsbeamOptions)
@@ -126,4 +137,5 @@ def plan_run(options: PipelineOptions, config: dict[str, Any] | None = None) -> 
         started_at=now,
         known_ids=known_item_ids(out_dir),
         validators=read_feed_state(out_dir),
+        earlier_signatures=_earlier_signatures(cfg, out_dir),
     )
