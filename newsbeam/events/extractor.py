@@ -82,14 +82,14 @@ class VisitEventExtractor:
         )
         self.triggers: list[tuple[str, re.Pattern[str]]] = [
             ("visit", f(r"\b(?:visit|visits|visited|visiting|toured|touring|tours)\b(?!\s+(?:to|of)\b)")),
-            ("nominal", f(r"\b(?:visit|visits|trip|trips|tour|journey|stopover|stay|mission)\b(?=\s+(?:to|of|in)\b)")),
+            ("nominal", f(r"\b(?:visit|visits|trip|trips|tour|journey|stopover|mission)\b(?=\s+(?:to|of|in)\b)")),
             ("travel", f(
                 r"\b(?:travel(?:s|led|ed|ling|ing)?|fl(?:y|ies|ew|own|ying)|go(?:es|ne)?|went|head(?:s|ed|ing)?|"
                 r"return(?:s|ed|ing)?|jet(?:s|ted|ting)?|come|comes|came|coming|sail(?:s|ed)?|drove|driven)"
                 r"\s+(?:back\s+|on\s+|straight\s+|directly\s+)?(?:to|for)\b")),
             ("arrive", f(r"\b(?:arriv(?:e|es|ed|ing)|land(?:s|ed|ing)?)\s+(?:back\s+)?(?:in|at)\b")),
             ("leave", f(r"\b(?:leav(?:e|es|ing)|left|depart(?:s|ed|ing)?)\s+(?:[\w'’-]+\s+){0,3}?for\b")),
-            ("spend", f(r"\bspen[dt](?:s|ding)?\s+(?:[\w-]+\s+){1,7}?in\b")),
+            ("spend", f(r"\bspen[dt](?:s|ding)?\s+(?:[\w-]+\s+){1,9}?in\b")),
             ("place_noun", f(r"\b(?:visit|trip|tour|stopover)\b")),
             ("meet", f(r"\b(?:meet|meets|met|meeting|talks|summit)\b")),
             ("attend", f(r"\battend(?:s|ed|ing)?\b")),
@@ -103,14 +103,14 @@ class VisitEventExtractor:
         self.cancel = f(r"(?i)\b(?:cancel|call(?:ed|s)? off|postpon|scrap|put off|shelv|abandon|axed|"
                         r"called-off)")
         self.proposed = f(r"(?i)\b(?:invit\w*|could|may|might|propos\w*|plan for|possible|possibility|"
-                          r"discuss\w*|consider\w*|look(?:s|ed|ing)? forward|finalis\w*|finaliz\w*|urg\w+|"
+                          r"(?:being|under|is|are) discuss\w*|discussing a|consider\w*|look(?:s|ed|ing)? forward|finalis\w*|finaliz\w*|urg\w+|"
                           r"would like|offer(?:ed|s)? to|talks? (?:on|about|over) a)\b")
         self.planned = f(r"(?i)\b(?:will|'ll|shall|is to|are to|was to|were to|due|expected|set to|"
                          r"scheduled|plans? to|planned|planning|upcoming|forthcoming|going to|would|intends? to|"
                          r"hope[sd]? to|hoping to|preparing to|to undertake|tomorrow|next|later this)\b")
         self.ongoing = f(r"(?i)\b(?:is (?:now |currently )?(?:in|on)|are (?:now |currently )?(?:in|on)|"
                          r"currently|arrived|arrives|began|begins|opened|opens|started|starts|kicked off|"
-                         r"is visiting|are visiting|day of|today|this week|has said|has told|told reporters|"
+                         r"is visiting|are visiting|day of|has said|has told|told reporters|"
                          r"is touring|are touring|is attending|are attending|is meeting|are meeting|"
                          r"visiting)\b")
         self.completed = f(r"(?i)\b(?:visited|travell?ed|flew|went|toured|returned|spent|held|attended|met|paid|"
@@ -128,10 +128,16 @@ class VisitEventExtractor:
         self.officials = f(r"^\s*(?:and\s+\w+\s+)?(?:government\s+)?(?:officials|government|leaders|"
                            r"counterparts|authorities|ministers|president|prime minister|leadership)\b")
         self.word = f(r"[\w'’.-]+")
+        self.adjectival_re = f(r"(?:['’]s)?\s+(?:[A-Z][a-z]+\s+){0,2}(?:President|Prime|Minister|Foreign|Secretary|"
+                               r"Chancellor|Ambassador|Embassy|embassy|ambassador|envoy|officials?|leader|"
+                               r"government|[A-Z][a-z]+\s+[A-Z][a-z]+\b)")
+        self.met_demonym = f(r"\s*(?:with\s+)?(?:the\s+)?")
         self.list_gap = f(r"\s*(?:,|and|or|,\s*and|then)?\s*(?:the\s+)?")
         self.prep_gap = f(r"\b(?:in|to|at|into|for|of|near|outside)\s+(?:the\s+|north\s+|south\s+|east\s+|west\s+|"
                           r"central\s+|northern\s+|southern\s+|eastern\s+|western\s+|[\w-]+\s+west\s+|"
-                          r"[\w-]+\s+east\s+)?$|,\s*(?:north|south|east|west|central)[\w\s-]{0,15}$")
+                          r"[\w-]+\s+east\s+)?$|,\s*(?:north|south|east|west|central)[\w\s-]{0,15}$|"
+                          r"\b(?:in|to|at)\s+(?:the\s+)?[A-Z][\w-]+\s+(?:capital|city|town|port|village|resort)\s+"
+                          r"(?:of\s+)?$")
 
     # ----- public API -----------------------------------------------------------
     def extract(self, text: str, published_at: dt.datetime | None, title: str | None = None) -> list[dict]:
@@ -179,6 +185,8 @@ class VisitEventExtractor:
         dests = self._destinations(kind, m, ctx)
         if not dests and kind == "travel":
             dests = self._demonym_destinations(m.end(), ctx)
+        if not dests and kind in ("meet", "speak"):
+            dests = self._met_demonym(m.end(), ctx)
         if not dests:
             self._note_traveller(kind, m, ctx, st)
             return
@@ -223,9 +231,13 @@ class VisitEventExtractor:
             if re.search(r"\bfrom\s+(?:the\s+)?$", gap):
                 last = p.end
                 continue
-            if not (self.list_gap.fullmatch(gap) or self.prep_gap.search(gap)):
-                if chosen or p.kind != "region":
-                    break
+            after_region = last != pos and ctx.sent[last - 1 : last] != "" and self._region_end(ctx, last)
+            ok = self.prep_gap.search(gap) or (self.list_gap.fullmatch(gap) and not after_region)
+            if not ok and p.kind != "region":
+                break
+            if self._adjectival(ctx.sent, p):
+                last = p.end
+                continue
             if p.kind == "region":
                 last = p.end
                 continue
@@ -234,6 +246,14 @@ class VisitEventExtractor:
             if not multi:
                 break
         return chosen
+
+    @staticmethod
+    def _region_end(ctx: _SentCtx, end: int) -> bool:
+        return any(p.end == end and p.kind == "region" for p in ctx.places)
+
+    def _adjectival(self, sent: str, p: Place) -> bool:
+        """'US President Donald Trump': a country used as an adjective is not a destination."""
+        return p.kind == "country" and bool(self.adjectival_re.match(sent, p.end))
 
     def _place_before(self, pos: int, ctx: _SentCtx) -> list[Place]:
         for p in reversed(ctx.places):
@@ -262,6 +282,18 @@ class VisitEventExtractor:
             if p.kind == "city" and cities[p.country] is None:
                 cities[p.country] = self.gaz.city_name(p.text) if p.text.lower() in self.gaz.cities else p.text
         return [(c, cities[c]) for c in order if c]
+
+    def _met_demonym(self, pos: int, ctx: _SentCtx) -> list[tuple[str, str | None]]:
+        """'meeting British Chancellor ...', 'talks with the Indian government': the host country."""
+        m = self.met_demonym.match(ctx.sent, pos)
+        if not m:
+            return []
+        for p in ctx.places:
+            if p.start == m.end() and p.kind in ("demonym", "country"):
+                rest = ctx.sent[p.end : p.end + 40]
+                if self.officials.match(rest) or re.match(r"\s+(?:[A-Z][\w-]+\s+){0,4}(?:[A-Z][\w-]+)", rest):
+                    return [(p.country, None)]
+        return []
 
     def _demonym_destinations(self, pos: int, ctx: _SentCtx) -> list[tuple[str, str | None]]:
         m = re.match(r"\s*(?:meet|talk to|talk with|hold talks with|see|consult)\s+(?:the\s+)?", ctx.sent[pos:])
@@ -306,6 +338,8 @@ class VisitEventExtractor:
         if not candidates:
             return []
         chosen = candidates[-1]
+        if re.search(r"\b(?:they|we|I|you)\b", ctx.sent[chosen.end : pos]):
+            return []
         people = [chosen.person]
         people += self._companions(chosen, candidates, ctx)
         return people
@@ -315,7 +349,7 @@ class VisitEventExtractor:
         idx = candidates.index(chosen)
         if idx > 0 and re.fullmatch(r"\s*(?:and|,)\s*", ctx.sent[candidates[idx - 1].end : chosen.start]):
             out.append(candidates[idx - 1].person)
-        elif idx > 0 and self.join.search(ctx.sent[candidates[idx - 1].end : chosen.start]):
+        elif idx > 0 and re.search(r"\bjoin(?:s|ed|ing)?\b", ctx.sent[candidates[idx - 1].end : chosen.start]):
             out.append(candidates[idx - 1].person)
         elif idx > 0 and re.search(r"\bjoin(?:s|ed|ing)?\s*$", ctx.sent[: chosen.start]):
             out.append(candidates[idx - 1].person)
@@ -335,7 +369,7 @@ class VisitEventExtractor:
 
     # ----- special triggers -----------------------------------------------------
     def _special(self, kind: str, m: re.Match[str], ctx: _SentCtx, st: _ArticleState) -> None:
-        after = [pm for pm in ctx.mentions if 0 <= pm.start - m.end() <= 12 and pm.kind == "name"]
+        after = [pm for pm in ctx.mentions if 0 <= pm.start - m.end() <= 80 and pm.kind == "name"]
         if not after:
             return
         visitor = after[0].person

@@ -213,7 +213,8 @@ class Gazetteer:
                 continue
             j, kind, a3 = hit
             start, end = s, words[j][1]
-            surface = _strip_possessive(text[start:end])
+            surface = _strip_possessive(text[start:end]).rstrip(".") if kind != "country" else \
+                _strip_possessive(text[start:end])
             out.append(Place(start, start + len(surface), surface, a3, kind))
             i = j + 1
         return out
