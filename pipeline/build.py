@@ -10,11 +10,12 @@ from apache_beam.options.pipeline_options import PipelineOptions
 from newsbeam.boilerplate import BoilerplateRules
 from newsbeam.config import resolve_path
 from pipeline.plan import RunPlan, plan_run
-from transforms.boilerplate import StripBoilerplate
+from transforms.boilerplate import LearnBoilerplate, StripConfiguredBoilerplate
 from transforms.dedup import SkipDuplicates
 from transforms.events import ExtractVisitEvents
 from transforms.extract import ExtractArticles
 from transforms.fetch import FetchPages
+from transforms.near_dups import NearDuplicates
 from transforms.read_feeds import ReadFeeds
 from transforms.write import WriteDatasets
 
@@ -22,6 +23,15 @@ from transforms.write import WriteDatasets
 def boilerplate_rules(cfg: dict[str, Any]) -> dict[str, Any]:
     """The configured rules, loaded on the driver and shipped to workers."""
     return BoilerplateRules.from_file(resolve_path(cfg, cfg["boilerplate"]["rules"])).to_dict()
+
+
+def _near_duplicates(plan: RunPlan) -> beam.PTransform:
+    """Clusters copies of one story (before learned boilerplate, which counts
+    stories by cluster); a no-op when ``dedup.near_duplicates`` is off."""
+    dedup = plan.config["dedup"]
+    if not dedup.get("near_duplicates", True):
+        return beam.Map(lambda record: record)
+    return NearDuplicates(dedup, plan.earlier_signatures)
 
 
 def add_stages(records: beam.PCollection, plan: RunPlan) -> beam.PCollection:
@@ -32,7 +42,9 @@ def add_stages(records: beam.PCollection, plan: RunPlan) -> beam.PCollection:
         | "SkipDuplicates" >> SkipDuplicates(plan.known_ids)
         | "FetchPages" >> FetchPages(cfg["fetch"], shards=int(cfg["pipeline"]["fetch_shards"]))
         | "ExtractArticles" >> ExtractArticles(cfg["extract"])
-        | "StripBoilerplate" >> StripBoilerplate(boilerplate_rules(cfg), cfg["boilerplate"]["learn"])
+        | "StripBoilerplate" >> StripConfiguredBoilerplate(boilerplate_rules(cfg))
+        | "NearDuplicates" >> _near_duplicates(plan)
+        | "LearnBoilerplate" >> LearnBoilerplate(cfg["boilerplate"]["learn"])
         | "ExtractVisitEvents" >> ExtractVisitEvents()
     )
 
