@@ -111,7 +111,7 @@ class VisitEventExtractor:
         self.ongoing = f(r"(?i)\b(?:is (?:now |currently )?(?:in|on)|are (?:now |currently )?(?:in|on)|"
                          r"currently|arrived|arrives|began|begins|opened|opens|started|starts|kicked off|"
                          r"is visiting|are visiting|day of|has said|has told|told reporters|"
-                         r"is touring|are touring|is attending|are attending|is meeting|are meeting|"
+                         r"is touring|are touring|is attending|are attending|(?:is|are)\s+(?:\w+\s+)?meeting|"
                          r"visiting)\b")
         self.completed = f(r"(?i)\b(?:visited|travell?ed|flew|went|toured|returned|spent|held|attended|met|paid|"
                            r"made|was in|were in|had|recent|recently|last|ago|earlier|previous|undertook|"
@@ -168,10 +168,31 @@ class VisitEventExtractor:
                 st.country_counts[p.country] = st.country_counts.get(p.country, 0) + 1
         dates = self.dates.find(sent, pub)
         ctx = _SentCtx(idx, sent, mentions, places, dates, pub)
+        before = len(st.mentions)
         for kind, pat in self.triggers:
             for m in pat.finditer(sent):
                 self._trigger(kind, m, ctx, st)
+        if len(st.mentions) == before:
+            self._tour_stops(ctx, st)
         self._remember_subject(mentions, st)
+
+    def _tour_stops(self, ctx: _SentCtx, st: _ArticleState) -> None:
+        """'He will see an orphanage in Tanzania ...' while on a tour: a planned stop of the tour."""
+        fut = self.future_verb.search(ctx.sent)
+        if fut is None:
+            return
+        subj = [pm for pm in ctx.mentions if pm.end <= fut.start()]
+        person = subj[0].person if subj else None
+        if person is None and re.match(r"\s*(?:He|She)\b", ctx.sent):
+            person = st.last_subject
+        if person is None or not any(mn.person is person and mn.strong for mn in st.mentions):
+            return
+        stops = [p for p in ctx.places if p.start > fut.end() and p.kind in ("country", "city")
+                 and re.search(r"\b(?:in|to)\s+(?:the\s+)?$", ctx.sent[max(0, p.start - 8) : p.start])]
+        for country, city in self._group(stops):
+            if country != person.country:
+                date = self._date_for(fut, ctx, "planned")
+                st.mentions.append(Mention(ctx.idx, person, country, city, "planned", False, date, None, ctx.sent))
 
     def _remember_subject(self, mentions: list[PersonMention], st: _ArticleState) -> None:
         named = [m for m in mentions if m.kind in ("name", "description")]
@@ -338,6 +359,10 @@ class VisitEventExtractor:
         if not candidates:
             return []
         chosen = candidates[-1]
+        joined = [pm.person for pm in ctx.mentions if chosen.end <= pm.start and pm.end <= pos
+                  and re.search(r"\bjoin(?:s|ed|ing)?\s+(?:[\w.-]+\s+){0,4}$", ctx.sent[chosen.end : pm.start])]
+        if joined:
+            return [chosen.person, *joined]
         if re.search(r"\b(?:they|we|I|you)\b", ctx.sent[chosen.end : pos]):
             return []
         people = [chosen.person]
@@ -413,7 +438,7 @@ class VisitEventExtractor:
             prop = pm
         if prop is not None and not self.committed.search(near[-60:][prop.end() :]):
             return "proposed"
-        cue = self._nearest_cue(near[-50:])
+        cue = self._nearest_cue(near[-50:] + m.group(0))
         if cue:
             return cue
         if verb.startswith(("visits", "tours", "is visiting", "arrives", "heads", "flies", "leaves")):
@@ -503,7 +528,8 @@ class VisitEventExtractor:
             if target is None:
                 if not mn.strong and not any(o.strong for o in st.mentions
                                              if o.person is mn.person and o.country == mn.country):
-                    if mn.host is None and mn.person.country is None:
+                    touring = mn.status == "planned" and any(o.person is mn.person and o.strong for o in st.mentions)
+                    if mn.host is None and mn.person.country is None and not touring:
                         continue
                 target = Visit(mn.person, mn.country)
                 visits.append(target)
