@@ -20,6 +20,7 @@ from typing import Any
 import pyarrow.parquet as pq
 from apache_beam.io.filesystems import FileSystems
 
+from newsbeam.syndication.store import SIGNATURE, save_signatures, write_visits_snapshot
 from pipeline.plan import FEED_STATE_FILE, RUNS, STAGING, STATE, RunPlan
 from schemas import DATASETS
 from transforms.write import RECORDS_DIR
@@ -141,6 +142,7 @@ def build_manifest(plan: RunPlan, moves: list[tuple[str, str]], records: list[di
         "events_written": rows["visit_events"],
         "errors_written": rows["errors"],
         "item_errors": item_errors,
+        "near_duplicates": sum(1 for r in records if r["kind"] == SIGNATURE and r.get("duplicate_of")),
         "errors_by_stage": dict(by_stage),
     }
     accounted = counts["articles_written"] + counts["duplicates_skipped"] + counts["already_processed"] + item_errors
@@ -176,6 +178,18 @@ def _save_feed_state(plan: RunPlan, records: list[dict[str, Any]]) -> None:
     _write_json(FileSystems.join(plan.out_dir, STATE, FEED_STATE_FILE), state)
 
 
+def _save_syndication(plan: RunPlan, records: list[dict[str, Any]], manifest: dict[str, Any]) -> None:
+    """After the moves: the run's MinHash signatures (for later runs), and
+    the ``visits/`` snapshot recomputed from all visit events (issue #7).
+    Both are derived data: a failure is logged, never undoes the commit."""
+    try:
+        save_signatures(plan.out_dir, plan.run_id, records)
+        manifest["counts"]["visits_written"] = write_visits_snapshot(plan.out_dir)
+    except Exception as exc:
+        _LOG.exception("syndication state or visits snapshot not written")
+        manifest["syndication_error"] = f"{type(exc).__name__}: {exc}"
+
+
 def commit(plan: RunPlan, runner: str) -> dict[str, Any]:
     """Moves the run's staged files into the datasets; returns the manifest."""
     staging = plan.staging_dir
@@ -186,6 +200,7 @@ def commit(plan: RunPlan, runner: str) -> dict[str, Any]:
     _write_json(journal, {"run_id": plan.run_id, "moves": moves, "manifest": manifest})
     _apply_moves(moves)
     _save_feed_state(plan, records)
+    _save_syndication(plan, records, manifest)
     _write_json(FileSystems.join(plan.out_dir, RUNS, f"{plan.run_id}.json"), manifest)
     _delete_dir(staging)
     return manifest

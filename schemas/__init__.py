@@ -107,6 +107,9 @@ VISITS = pa.schema(
         pa.field("publisher_count", pa.int32()),
         pa.field("event_ids", pa.list_(pa.string())),
         pa.field("confidence", pa.float64()),
+        # Added: independent stories among the reports (near-duplicate
+        # clusters; syndicated copies of one story count once).
+        pa.field("story_count", pa.int32()),
     ]
 )
 
