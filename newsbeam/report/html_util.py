@@ -20,6 +20,8 @@ def esc(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, dt.datetime):
+        if value.tzinfo is not None:
+            return html.escape(value.astimezone(dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"))
         return html.escape(value.strftime("%Y-%m-%d %H:%M"))
     if isinstance(value, dt.date):
         return html.escape(value.isoformat())
