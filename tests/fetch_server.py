@@ -62,6 +62,7 @@ class Static:
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+    request_queue_size = 256  # many clients connect at once; the default 5 drops SYNs
     owner: TestServer
 
     def handle_error(self, request: Any, client_address: Any) -> None:  # client hung up: expected here
@@ -139,8 +140,9 @@ class _Handler(BaseHTTPRequestHandler):
         query = {k: v[-1] for k, v in parse_qs(parts.query).items()}
         host = self.headers.get("Host", "")
         with self.owner.lock:
-            self.owner.active[host] += 1
-            self.owner.max_active[host] = max(self.owner.max_active[host], self.owner.active[host])
+            for key in (host, "*"):  # "*": all hosts together
+                self.owner.active[key] += 1
+                self.owner.max_active[key] = max(self.owner.max_active[key], self.owner.active[key])
         try:
             self._dispatch(parts.path, query, nth)
         except OSError:
@@ -148,6 +150,7 @@ class _Handler(BaseHTTPRequestHandler):
         finally:
             with self.owner.lock:
                 self.owner.active[host] -= 1
+                self.owner.active["*"] -= 1
 
     def _dispatch(self, path: str, query: dict[str, str], nth: int) -> None:
         owner = self.owner

@@ -12,7 +12,7 @@ from __future__ import annotations
 import codecs
 import re
 
-from charset_normalizer import from_bytes
+from charset_normalizer import CharsetMatch, from_bytes
 
 from newsbeam.fetch.result import FetchError
 
@@ -47,6 +47,7 @@ _BOMS = ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codec
 _PRESCAN_BYTES = 4096
 _DETECT_BYTES = 200_000
 _MAX_REPLACEMENT_SHARE = 0.05
+_TIE_BREAK = "cp1252"  # WHATWG's fallback for most locales; the commonest legacy encoding of news pages
 
 
 def codec_for(label: str | None) -> str | None:
@@ -100,8 +101,11 @@ class TextDecoder:
             return body.decode("utf-8"), "utf-8"
         except UnicodeDecodeError:
             pass
-        best = from_bytes(body[:_DETECT_BYTES]).best()
+        matches = from_bytes(body[:_DETECT_BYTES])
+        best = matches.best()
         detected = codec_for(best.encoding) if best is not None else None
+        if best is not None and any(_as_good(m, best) for m in matches):
+            detected = _TIE_BREAK  # few high bytes fit several code pages: take the web's usual one
         codec = detected or (tried[0] if tried else "cp1252")
         text = body.decode(codec, errors="replace")
         if best is None and _looks_binary(text):
@@ -116,3 +120,12 @@ def _looks_binary(text: str) -> bool:
     sample = text[:_DETECT_BYTES]
     bad = sum(1 for ch in sample if ch == "\ufffd" or (ch < " " and ch not in "\t\n\r\f"))
     return bad / len(sample) > _MAX_REPLACEMENT_SHARE
+
+
+def _as_good(match: CharsetMatch, best: CharsetMatch) -> bool:
+    """``match`` is windows-1252 and detection cannot tell it apart from ``best``."""
+    return (
+        _TIE_BREAK in match.could_be_from_charset
+        and match.chaos <= best.chaos + 0.01
+        and match.coherence >= best.coherence - 0.05
+    )
