@@ -12,8 +12,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from newsbeam.events import EXTRACTOR_VERSION, VisitEventExtractor  # noqa: E402
-from newsbeam.events.scoring import FIELDS, load_gold, score_gold  # noqa: E402
+from newsbeam.events import EXTRACTOR_VERSION, VisitEventExtractor
+from newsbeam.events.scoring import FIELDS, load_gold, score_gold
 
 DEFAULT_GOLD = Path(__file__).resolve().parents[1].parent / "shared" / "gold" / "dev"
 

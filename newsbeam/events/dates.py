@@ -16,8 +16,18 @@ import re
 from dataclasses import dataclass
 
 MONTHS: tuple[str, ...] = (
-    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-    "november", "december",
+    "january",
+    "february",
+    "march",
+    "april",
+    "may",
+    "june",
+    "july",
+    "august",
+    "september",
+    "october",
+    "november",
+    "december",
 )
 MONTH_ABBR: tuple[str, ...] = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 WEEKDAYS: tuple[str, ...] = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -72,22 +82,45 @@ class DateFinder:
         wd = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
         self.patterns: list[tuple[str, re.Pattern[str]]] = [
             ("dmy_range", re.compile(rf"\b(?:from\s+|on\s+|between\s+)?{day}{rng}{day}\s+(?:of\s+)?({mon}){yr}\b")),
-            ("mdy_range", re.compile(
-                rf"\b(?:from\s+|on\s+|between\s+)?({mon})\s+{day}{rng}(?:({mon})\s+)?{day}\b(?!\s*(?:pct|%|per))"
-                rf"{yr}")),
+            (
+                "mdy_range",
+                re.compile(
+                    rf"\b(?:from\s+|on\s+|between\s+)?({mon})\s+{day}{rng}(?:({mon})\s+)?{day}\b(?!\s*(?:pct|%|per))"
+                    rf"{yr}"
+                ),
+            ),
             ("dmy", re.compile(rf"\b(?:on\s+)?(?:{wd},?\s+)?{day}\s+(?:of\s+)?({mon}){yr}\b")),
-            ("mdy", re.compile(rf"\b(?:on\s+)?(?:{wd},?\s+)?({mon})\s+{day}\b(?![\d,]*\s*(?:pct|%|bln|mln|dlr))"
-                               rf"(?:,?\s+(\d{{4}}))?")),
-            ("month", re.compile(
-                rf"\b(?:(?:in|during|since|until|by|from|for)\s+)?(?:(early|mid|late|the end of|the start of)\s*-?\s*)?"
-                rf"({mon})(?:\s+(last|next|this)\s+year|\s+(\d{{4}}))?\b")),
-            ("year", re.compile(r"\b(?:(in|during|since|by|until|from|for|of)\s+)?((?:19|20)\d\d)\b(?!\s*(?:-|to)\s*\d)")),
-            ("rel_day", re.compile(r"\b(today|tonight|yesterday|tomorrow|this (?:morning|afternoon|evening))\b",
-                                   re.I)),
-            ("weekday", re.compile(rf"\b(?:(on|next|last|this)\s+)?({wd})(?:'s)?(?:\s+(?:morning|afternoon|evening|night))?\b")),
-            ("rel_week", re.compile(
-                r"\b(?:(?:at\s+)?the\s+(end|start|beginning)\s+of\s+)?(?:(later|earlier)\s+)?(this|last|next|the coming|"
-                r"the past)\s+week(?:end)?\b", re.I)),
+            (
+                "mdy",
+                re.compile(
+                    rf"\b(?:on\s+)?(?:{wd},?\s+)?({mon})\s+{day}\b(?![\d,]*\s*(?:pct|%|bln|mln|dlr))"
+                    rf"(?:,?\s+(\d{{4}}))?"
+                ),
+            ),
+            (
+                "month",
+                re.compile(
+                    rf"\b(?:(?:in|during|since|until|by|from|for)\s+)?(?:(early|mid|late|the end of|the start of)\s*-?\s*)?"
+                    rf"({mon})(?:\s+(last|next|this)\s+year|\s+(\d{{4}}))?\b"
+                ),
+            ),
+            (
+                "year",
+                re.compile(r"\b(?:(in|during|since|by|until|from|for|of)\s+)?((?:19|20)\d\d)\b(?!\s*(?:-|to)\s*\d)"),
+            ),
+            ("rel_day", re.compile(r"\b(today|tonight|yesterday|tomorrow|this (?:morning|afternoon|evening))\b", re.I)),
+            (
+                "weekday",
+                re.compile(rf"\b(?:(on|next|last|this)\s+)?({wd})(?:'s)?(?:\s+(?:morning|afternoon|evening|night))?\b"),
+            ),
+            (
+                "rel_week",
+                re.compile(
+                    r"\b(?:(?:at\s+)?the\s+(end|start|beginning)\s+of\s+)?(?:(later|earlier)\s+)?(this|last|next|the coming|"
+                    r"the past)\s+week(?:end)?\b",
+                    re.I,
+                ),
+            ),
             ("rel_month", re.compile(r"\b(?:(later|earlier)\s+)?(this|last|next|the coming|the past)\s+month\b", re.I)),
             ("rel_year", re.compile(r"\b(?:(later|earlier)\s+)?(this|last|next|the coming|the past)\s+year\b", re.I)),
             ("ago", re.compile(r"\b(a|one|two|three|four|five|six|\d+)\s+(day|week|month|year)s?\s+ago\b", re.I)),
@@ -218,8 +251,12 @@ class DateFinder:
         delta = {"last": -1, "the past": -1, "next": 1, "the coming": 1}.get(which, 0)
         if pub is None:
             return (None, None, None, delta)
-        return (_shift_month(pub, delta), None, "month", delta or {"later": 1, "earlier": -1}.get(
-            (m.group(1) or "").lower(), 0))
+        return (
+            _shift_month(pub, delta),
+            None,
+            "month",
+            delta or {"later": 1, "earlier": -1}.get((m.group(1) or "").lower(), 0),
+        )
 
     def _r_rel_year(self, m: re.Match[str], pub: dt.date | None) -> tuple | None:
         which = m.group(2).lower()

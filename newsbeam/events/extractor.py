@@ -30,11 +30,40 @@ from newsbeam.events.text import SentenceSplitter
 EXTRACTOR_VERSION = "rules-0.1"
 
 STRONG_KINDS: frozenset[str] = frozenset({"visit", "nominal", "travel", "arrive", "leave", "spend", "place_noun"})
-BLOCK_WORDS: frozenset[str] = frozenset({
-    "about", "over", "regarding", "concerning", "discuss", "discussed", "against", "war", "conflict", "crisis",
-    "relations", "ties", "between", "with", "towards", "toward", "policy", "policies", "issue", "issues",
-    "said", "says", "told", "because", "while", "although", "but", "where", "which", "who",
-})
+BLOCK_WORDS: frozenset[str] = frozenset(
+    {
+        "about",
+        "over",
+        "regarding",
+        "concerning",
+        "discuss",
+        "discussed",
+        "against",
+        "war",
+        "conflict",
+        "crisis",
+        "relations",
+        "ties",
+        "between",
+        "with",
+        "towards",
+        "toward",
+        "policy",
+        "policies",
+        "issue",
+        "issues",
+        "said",
+        "says",
+        "told",
+        "because",
+        "while",
+        "although",
+        "but",
+        "where",
+        "which",
+        "who",
+    }
+)
 STATUS_ORDER: tuple[str, ...] = ("cancelled", "proposed", "planned", "ongoing", "completed")
 
 
@@ -76,17 +105,21 @@ class VisitEventExtractor:
     def _compile(self) -> None:
         f = re.compile
         self.prefilter = f(
-            r"(?i)\b(visit|tour|trip|travel|flew|fly|flies|flown|went|go|goes|going|head|arriv|land|leav|left|depart|"
-            r"spen[dt]|meet|met|talks|summit|attend|host|receiv|welcom|journey|stay|return|jet|came|come|"
-            r"will|due|speaking|call|stopover|mission)"
+            r"(?i)\b(?:visit|tour|trip|travel|flew|fly|flies|flown|went|(?:go|goes|going|gone|come|came|coming)\s+"
+            r"(?:back\s+)?to|head|arriv|land|leav|left|depart|spen[dt]|meet|met\b|talks|summit|attend|host|receiv|"
+            r"welcom|journey|return|jet|speaking|stopover|mission|paid a call)"
         )
         self.triggers: list[tuple[str, re.Pattern[str]]] = [
             ("visit", f(r"\b(?:visit|visits|visited|visiting|toured|touring|tours)\b(?!\s+(?:to|of)\b)")),
             ("nominal", f(r"\b(?:visit|visits|trip|trips|tour|journey|stopover|mission)\b(?=\s+(?:to|of|in)\b)")),
-            ("travel", f(
-                r"\b(?:travel(?:s|led|ed|ling|ing)?|fl(?:y|ies|ew|own|ying)|go(?:es|ne)?|went|head(?:s|ed|ing)?|"
-                r"return(?:s|ed|ing)?|jet(?:s|ted|ting)?|come|comes|came|coming|sail(?:s|ed)?|drove|driven)"
-                r"\s+(?:back\s+|on\s+|straight\s+|directly\s+)?(?:to|for)\b")),
+            (
+                "travel",
+                f(
+                    r"\b(?:travel(?:s|led|ed|ling|ing)?|fl(?:y|ies|ew|own|ying)|go(?:es|ne)?|went|head(?:s|ed|ing)?|"
+                    r"return(?:s|ed|ing)?|jet(?:s|ted|ting)?|come|comes|came|coming|sail(?:s|ed)?|drove|driven)"
+                    r"\s+(?:back\s+|on\s+|straight\s+|directly\s+)?(?:to|for)\b"
+                ),
+            ),
             ("arrive", f(r"\b(?:arriv(?:e|es|ed|ing)|land(?:s|ed|ing)?)\s+(?:back\s+)?(?:in|at)\b")),
             ("leave", f(r"\b(?:leav(?:e|es|ing)|left|depart(?:s|ed|ing)?)\s+(?:[\w'’-]+\s+){0,3}?for\b")),
             ("spend", f(r"\bspen[dt](?:s|ding)?\s+(?:[\w-]+\s+){1,9}?in\b")),
@@ -97,47 +130,69 @@ class VisitEventExtractor:
             ("visiting_adj", f(r"\bvisiting\s+(?=(?:[A-Z]|the\s+[A-Z]))")),
             ("speak", f(r"\b(?:speaking|spoke|speaks|paid a call|pays a call|talking)\b")),
         ]
-        self.negation = f(r"\b(?:not|never|n't|no plans? to|refused to|declined to|ruled out|yet to|cannot|nor)\W+"
-                          r"(?:\w+\W+){0,2}$")
+        self.negation = f(
+            r"\b(?:not|never|n't|no plans? to|refused to|declined to|ruled out|yet to|cannot|nor)\W+"
+            r"(?:\w+\W+){0,2}$"
+        )
         self.hypothetical = f(r"(?:^|\W)(?:if|unless|whether|were he|were she|should he|should she)\W")
-        self.cancel = f(r"(?i)\b(?:cancel|call(?:ed|s)? off|postpon|scrap|put off|shelv|abandon|axed|"
-                        r"called-off)")
-        self.proposed = f(r"(?i)\b(?:invit\w*|could|may|might|propos\w*|plan for|possible|possibility|"
-                          r"(?:being|under|is|are) discuss\w*|discussing a|consider\w*|look(?:s|ed|ing)? forward|finalis\w*|finaliz\w*|urg\w+|"
-                          r"would like|offer(?:ed|s)? to|talks? (?:on|about|over) a)\b")
-        self.planned = f(r"(?i)\b(?:will|'ll|shall|is to|are to|was to|were to|due|expected|set to|"
-                         r"scheduled|plans? to|planned|planning|upcoming|forthcoming|going to|would|intends? to|"
-                         r"hope[sd]? to|hoping to|preparing to|to undertake|tomorrow|next|later this)\b")
-        self.ongoing = f(r"(?i)\b(?:is (?:now |currently )?(?:in|on)|are (?:now |currently )?(?:in|on)|"
-                         r"currently|arrived|arrives|began|begins|opened|opens|started|starts|kicked off|"
-                         r"is visiting|are visiting|day of|has said|has told|told reporters|"
-                         r"is touring|are touring|is attending|are attending|(?:is|are)\s+(?:\w+\s+)?meeting|"
-                         r"visiting)\b")
-        self.completed = f(r"(?i)\b(?:visited|travell?ed|flew|went|toured|returned|spent|held|attended|met|paid|"
-                           r"made|was in|were in|had|recent|recently|last|ago|earlier|previous|undertook|"
-                           r"discussed|yesterday|former|opened up|after)\b")
+        self.cancel = f(
+            r"(?i)\b(?:cancel|call(?:ed|s)? off|postpon|scrap|put off|shelv|abandon|axed|"
+            r"called-off)"
+        )
+        self.proposed = f(
+            r"(?i)\b(?:invit\w*|could|may|might|propos\w*|plan for|possible|possibility|"
+            r"(?:being|under|is|are) discuss\w*|discussing a|consider\w*|look(?:s|ed|ing)? forward|finalis\w*|finaliz\w*|urg\w+|"
+            r"would like|offer(?:ed|s)? to|talks? (?:on|about|over) a)\b"
+        )
+        self.planned = f(
+            r"(?i)\b(?:will|'ll|shall|is to|are to|was to|were to|due|expected|set to|"
+            r"scheduled|plans? to|planned|planning|upcoming|forthcoming|going to|would|intends? to|"
+            r"hope[sd]? to|hoping to|preparing to|to undertake|tomorrow|next|later this)\b"
+        )
+        self.ongoing = f(
+            r"(?i)\b(?:is (?:now |currently )?(?:in|on)|are (?:now |currently )?(?:in|on)|"
+            r"currently|arrived|arrives|began|begins|opened|opens|started|starts|kicked off|"
+            r"is visiting|are visiting|day of|has said|has told|told reporters|"
+            r"is touring|are touring|is attending|are attending|(?:is|are)\s+(?:\w+\s+)?meeting|"
+            r"visiting)\b"
+        )
+        self.completed = f(
+            r"(?i)\b(?:visited|travell?ed|flew|went|toured|returned|spent|held|attended|met|paid|"
+            r"made|was in|were in|had|recent|recently|last|ago|earlier|previous|undertook|"
+            r"discussed|yesterday|former|opened up|after)\b"
+        )
         self.committed = f(r"(?i)\b(?:will|shall|is to|are to|due to|set to|scheduled|is expected|are expected)\b")
         self.past_date_cue = f(r"(?i)\b(?:last|ago|yesterday|recent|earlier)\b")
-        self.say_during = f(r"(?i)\b(?:has said|said|says|told|tells|telling|speaking|spoke)\b[^.;]{0,60}?"
-                            r"\b(?:during|on|while on)\s+(?:a|an|his|her|their)\s+(?:[\w-]+\s+){0,3}?"
-                            r"(?:visit|trip|tour)\b")
+        self.say_during = f(
+            r"(?i)\b(?:has said|said|says|told|tells|telling|speaking|spoke)\b[^.;]{0,60}?"
+            r"\b(?:during|on|while on)\s+(?:a|an|his|her|their)\s+(?:[\w-]+\s+){0,3}?"
+            r"(?:visit|trip|tour)\b"
+        )
         self.reporting = f(r"(?i)\b(?:said|says|reported|told|announced|stated|quoted)\s*$")
         self.join = f(r"\bjoin(?:s|ed|ing)?\s*$")
-        self.future_verb = f(r"(?i)\b(?:will|is to|are to|is due to|are due to|is expected to|is set to)\s+"
-                             r"(?:also\s+)?\w+")
-        self.officials = f(r"^\s*(?:and\s+\w+\s+)?(?:government\s+)?(?:officials|government|leaders|"
-                           r"counterparts|authorities|ministers|president|prime minister|leadership)\b")
+        self.future_verb = f(
+            r"(?i)\b(?:will|is to|are to|is due to|are due to|is expected to|is set to)\s+"
+            r"(?:also\s+)?\w+"
+        )
+        self.officials = f(
+            r"^\s*(?:and\s+\w+\s+)?(?:government\s+)?(?:officials|government|leaders|"
+            r"counterparts|authorities|ministers|president|prime minister|leadership)\b"
+        )
         self.word = f(r"[\w'’.-]+")
-        self.adjectival_re = f(r"(?:['’]s)?\s+(?:[A-Z][a-z]+\s+){0,2}(?:President|Prime|Minister|Foreign|Secretary|"
-                               r"Chancellor|Ambassador|Embassy|embassy|ambassador|envoy|officials?|leader|"
-                               r"government|[A-Z][a-z]+\s+[A-Z][a-z]+\b)")
+        self.adjectival_re = f(
+            r"(?:['’]s)?\s+(?:[A-Z][a-z]+\s+){0,2}(?:President|Prime|Minister|Foreign|Secretary|"
+            r"Chancellor|Ambassador|Embassy|embassy|ambassador|envoy|officials?|leader|"
+            r"government|[A-Z][a-z]+\s+[A-Z][a-z]+\b)"
+        )
         self.met_demonym = f(r"\s*(?:with\s+)?(?:the\s+)?")
         self.list_gap = f(r"\s*(?:,|and|or|,\s*and|then)?\s*(?:the\s+)?")
-        self.prep_gap = f(r"\b(?:in|to|at|into|for|of|near|outside)\s+(?:the\s+|north\s+|south\s+|east\s+|west\s+|"
-                          r"central\s+|northern\s+|southern\s+|eastern\s+|western\s+|[\w-]+\s+west\s+|"
-                          r"[\w-]+\s+east\s+)?$|,\s*(?:north|south|east|west|central)[\w\s-]{0,15}$|"
-                          r"\b(?:in|to|at)\s+(?:the\s+)?[A-Z][\w-]+\s+(?:capital|city|town|port|village|resort)\s+"
-                          r"(?:of\s+)?$")
+        self.prep_gap = f(
+            r"\b(?:in|to|at|into|for|of|near|outside)\s+(?:the\s+|north\s+|south\s+|east\s+|west\s+|"
+            r"central\s+|northern\s+|southern\s+|eastern\s+|western\s+|[\w-]+\s+west\s+|"
+            r"[\w-]+\s+east\s+)?$|,\s*(?:north|south|east|west|central)[\w\s-]{0,15}$|"
+            r"\b(?:in|to|at)\s+(?:the\s+)?[A-Z][\w-]+\s+(?:capital|city|town|port|village|resort)\s+"
+            r"(?:of\s+)?$"
+        )
 
     # ----- public API -----------------------------------------------------------
     def extract(self, text: str, published_at: dt.datetime | None, title: str | None = None) -> list[dict]:
@@ -155,19 +210,21 @@ class VisitEventExtractor:
         mentions = self.people.names(sent, st.registry, idx)
         mentions += self.people.descriptions(sent, st.registry, idx)
         mentions.sort(key=lambda m: m.start)
-        if not self.prefilter.search(sent):
+        if not (self.prefilter.search(sent) or (st.mentions and self.future_verb.search(sent))):
             for p in self.gaz.find(sent):
                 if p.kind in ("country", "demonym"):
                     st.country_counts[p.country] = st.country_counts.get(p.country, 0) + 1
             self._remember_subject(mentions, st)
             return
-        places = [p for p in self.gaz.find(sent)
-                  if not any(pm.start <= p.start < pm.end and pm.kind == "name" for pm in mentions)]
+        places = [
+            p
+            for p in self.gaz.find(sent)
+            if not any(pm.start <= p.start < pm.end and pm.kind == "name" for pm in mentions)
+        ]
         for p in places:
             if p.kind in ("country", "demonym"):
                 st.country_counts[p.country] = st.country_counts.get(p.country, 0) + 1
-        dates = self.dates.find(sent, pub)
-        ctx = _SentCtx(idx, sent, mentions, places, dates, pub)
+        ctx = _SentCtx(idx, sent, mentions, places, None, pub, self.dates)
         before = len(st.mentions)
         for kind, pat in self.triggers:
             for m in pat.finditer(sent):
@@ -179,7 +236,7 @@ class VisitEventExtractor:
     def _tour_stops(self, ctx: _SentCtx, st: _ArticleState) -> None:
         """'He will see an orphanage in Tanzania ...' while on a tour: a planned stop of the tour."""
         fut = self.future_verb.search(ctx.sent)
-        if fut is None:
+        if fut is None or re.search(r"[\"“”:]|\bwar\b", ctx.sent):
             return
         subj = [pm for pm in ctx.mentions if pm.end <= fut.start()]
         person = subj[0].person if subj else None
@@ -187,8 +244,13 @@ class VisitEventExtractor:
             person = st.last_subject
         if person is None or not any(mn.person is person and mn.strong for mn in st.mentions):
             return
-        stops = [p for p in ctx.places if p.start > fut.end() and p.kind in ("country", "city")
-                 and re.search(r"\b(?:in|to)\s+(?:the\s+)?$", ctx.sent[max(0, p.start - 8) : p.start])]
+        stops = [
+            p
+            for p in ctx.places
+            if p.start > fut.end()
+            and p.kind in ("country", "city")
+            and re.search(r"\b(?:in|to)\s+(?:the\s+)?$", ctx.sent[max(0, p.start - 8) : p.start])
+        ]
         for country, city in self._group(stops):
             if country != person.country:
                 date = self._date_for(fut, ctx, "planned")
@@ -232,8 +294,17 @@ class VisitEventExtractor:
     def _destinations(self, kind: str, m: re.Match[str], ctx: _SentCtx) -> list[tuple[str, str | None]]:
         if kind == "place_noun":
             return self._place_before_noun(m, ctx)
-        window = {"visit": 9, "nominal": 8, "travel": 4, "arrive": 4, "leave": 3, "spend": 2, "meet": 12,
-                  "attend": 9, "speak": 6}[kind]
+        window = {
+            "visit": 9,
+            "nominal": 8,
+            "travel": 4,
+            "arrive": 4,
+            "leave": 3,
+            "spend": 2,
+            "meet": 12,
+            "attend": 9,
+            "speak": 6,
+        }[kind]
         chosen = self._places_after(m.end(), window, ctx, multi=kind in ("visit", "nominal", "travel"))
         if not chosen and kind in ("visit", "nominal"):
             chosen = self._place_before(m.start(), ctx)
@@ -281,8 +352,9 @@ class VisitEventExtractor:
             if p.end > pos or p.kind in ("demonym", "region"):
                 continue
             gap = ctx.sent[p.end : pos]
-            if len(self.word.findall(gap)) <= 6 and re.search(r"\b(?:in|to)\s+(?:the\s+)?\S*$",
-                                                                ctx.sent[max(0, p.start - 12) : p.start]):
+            if len(self.word.findall(gap)) <= 6 and re.search(
+                r"\b(?:in|to)\s+(?:the\s+)?\S*$", ctx.sent[max(0, p.start - 12) : p.start]
+            ):
                 return [p]
             break
         return []
@@ -343,8 +415,11 @@ class VisitEventExtractor:
             after = [pm for pm in ctx.mentions if 0 <= pm.start - m.end() <= of.end() + 2]
             if after:
                 return [after[0].person]
-        owner = [pm for pm in ctx.mentions if pm.possessive and 0 <= pos - pm.end <= 30
-                 and len(self.word.findall(ctx.sent[pm.end : pos])) <= 3]
+        owner = [
+            pm
+            for pm in ctx.mentions
+            if pm.possessive and 0 <= pos - pm.end <= 30 and len(self.word.findall(ctx.sent[pm.end : pos])) <= 3
+        ]
         if owner:
             return [owner[-1].person]
         poss = re.search(r"\b(his|her|their)\s+(?:[\w-]+\s+){0,3}$", ctx.sent[:pos])
@@ -359,8 +434,13 @@ class VisitEventExtractor:
         if not candidates:
             return []
         chosen = candidates[-1]
-        joined = [pm.person for pm in ctx.mentions if chosen.end <= pm.start and pm.end <= pos
-                  and re.search(r"\bjoin(?:s|ed|ing)?\s+(?:[\w.-]+\s+){0,4}$", ctx.sent[chosen.end : pm.start])]
+        joined = [
+            pm.person
+            for pm in ctx.mentions
+            if chosen.end <= pm.start
+            and pm.end <= pos
+            and re.search(r"\bjoin(?:s|ed|ing)?\s+(?:[\w.-]+\s+){0,4}$", ctx.sent[chosen.end : pm.start])
+        ]
         if joined:
             return [chosen.person, *joined]
         if re.search(r"\b(?:they|we|I|you)\b", ctx.sent[chosen.end : pos]):
@@ -372,19 +452,23 @@ class VisitEventExtractor:
     def _companions(self, chosen: PersonMention, candidates: list[PersonMention], ctx: _SentCtx) -> list[Person]:
         out: list[Person] = []
         idx = candidates.index(chosen)
-        if idx > 0 and re.fullmatch(r"\s*(?:and|,)\s*", ctx.sent[candidates[idx - 1].end : chosen.start]):
-            out.append(candidates[idx - 1].person)
-        elif idx > 0 and re.search(r"\bjoin(?:s|ed|ing)?\b", ctx.sent[candidates[idx - 1].end : chosen.start]):
-            out.append(candidates[idx - 1].person)
-        elif idx > 0 and re.search(r"\bjoin(?:s|ed|ing)?\s*$", ctx.sent[: chosen.start]):
+        if (
+            (idx > 0 and re.fullmatch(r"\s*(?:and|,)\s*", ctx.sent[candidates[idx - 1].end : chosen.start]))
+            or (idx > 0 and re.search(r"\bjoin(?:s|ed|ing)?\b", ctx.sent[candidates[idx - 1].end : chosen.start]))
+            or (idx > 0 and re.search(r"\bjoin(?:s|ed|ing)?\s*$", ctx.sent[: chosen.start]))
+        ):
             out.append(candidates[idx - 1].person)
         return [p for p in out if p is not chosen.person]
 
     def _is_object(self, sent: str, pm: PersonMention) -> bool:
         before = sent[max(0, pm.start - 40) : pm.start]
-        return bool(re.search(r"(?i)\b(?:with|met|meet|meeting|meets|by|told|tell|invitation of|to|on behalf of|"
-                              r"called|call|urged|asked|including|than)\s+(?:the\s+)?(?:[\w.-]+\s+){0,4}$",
-                              before)) and not re.search(r"\b(?:and|,)\s*$", before)
+        return bool(
+            re.search(
+                r"(?i)\b(?:with|met|meet|meeting|meets|by|told|tell|invitation of|to|on behalf of|"
+                r"called|call|urged|asked|including|than)\s+(?:the\s+)?(?:[\w.-]+\s+){0,4}$",
+                before,
+            )
+        ) and not re.search(r"\b(?:and|,)\s*$", before)
 
     def _resolve_pronoun(self, pos: int, ctx: _SentCtx, st: _ArticleState) -> Person | None:
         earlier = [pm for pm in ctx.mentions if pm.end <= pos and not self._is_object(ctx.sent, pm)]
@@ -428,8 +512,9 @@ class VisitEventExtractor:
         verb = m.group(0).lower()
         if self.say_during.search(sent) and not self.past_date_cue.search(sent):
             return "ongoing"
-        if re.search(r"(?i)\b(?:began|begins|opened|opens|started|starts|kicked off)\b", sent) and \
-                re.search(r"(?i)\b(?:visit|tour|trip)\b", sent):
+        if re.search(r"(?i)\b(?:began|begins|opened|opens|started|starts|kicked off)\b", sent) and re.search(
+            r"(?i)\b(?:visit|tour|trip)\b", sent
+        ):
             return "ongoing"
         if re.search(r"(?i)\bbefore\s+(?:[\w'’.-]+\s+){1,4}$", near) and not self.planned.search(near[-30:]):
             return None
@@ -443,16 +528,23 @@ class VisitEventExtractor:
             return cue
         if verb.startswith(("visits", "tours", "is visiting", "arrives", "heads", "flies", "leaves")):
             return "ongoing"
-        if re.match(r"(?:visited|toured|travell?ed|flew|went|returned|arrived|landed|left|departed|spent|met|"
-                    r"held|attended|came|jetted|headed|sailed|hosted|received|welcomed)", verb):
+        if re.match(
+            r"(?:visited|toured|travell?ed|flew|went|returned|arrived|landed|left|departed|spent|met|"
+            r"held|attended|came|jetted|headed|sailed|hosted|received|welcomed)",
+            verb,
+        ):
             return "completed"
         cue = self._nearest_cue(sent[m.end() : m.end() + 60], after=True)
         return cue
 
     def _nearest_cue(self, text: str, after: bool = False) -> str | None:
         best: tuple[int, str] | None = None
-        for status, pat in (("proposed", self.proposed), ("planned", self.planned), ("ongoing", self.ongoing),
-                            ("completed", self.completed)):
+        for status, pat in (
+            ("proposed", self.proposed),
+            ("planned", self.planned),
+            ("ongoing", self.ongoing),
+            ("completed", self.completed),
+        ):
             for m in pat.finditer(text):
                 rank = m.start() if after else len(text) - m.end()
                 if best is None or rank < best[0]:
@@ -461,8 +553,16 @@ class VisitEventExtractor:
 
     # ----- adding and merging ---------------------------------------------------
     def _add(
-        self, kind: str, m: re.Match[str], ctx: _SentCtx, st: _ArticleState, person: Person, country: str,
-        city: str | None, status: str | None, host: Person | None = None,
+        self,
+        kind: str,
+        m: re.Match[str],
+        ctx: _SentCtx,
+        st: _ArticleState,
+        person: Person,
+        country: str,
+        city: str | None,
+        status: str | None,
+        host: Person | None = None,
     ) -> None:
         strong = kind in STRONG_KINDS
         if person.country == country and (city is None or not strong):
@@ -481,8 +581,9 @@ class VisitEventExtractor:
         return any(mn.person is person and mn.country == country for mn in st.mentions)
 
     def _attach_anaphor(self, m: re.Match[str], ctx: _SentCtx, st: _ArticleState) -> None:
-        if st.last_visit is None or not re.search(r"(?i)\b(?:the|this|that|his|her)\s+(?:[\w-]+\s+)?$",
-                                                  ctx.sent[: m.start()]):
+        if st.last_visit is None or not re.search(
+            r"(?i)\b(?:the|this|that|his|her)\s+(?:[\w-]+\s+)?$", ctx.sent[: m.start()]
+        ):
             return
         if m.group(0).lower() not in ("visit", "trip", "tour"):
             return
@@ -493,7 +594,7 @@ class VisitEventExtractor:
 
     def _date_for(self, m: re.Match[str], ctx: _SentCtx, status: str | None) -> DateExpr | None:
         best: tuple[int, DateExpr] | None = None
-        for d in ctx.dates:
+        for d in ctx.get_dates():
             if self.reporting.search(ctx.sent[: d.pos]):
                 continue
             dist = d.pos - m.end() if d.pos >= m.end() else m.start() - d.end_pos
@@ -513,21 +614,26 @@ class VisitEventExtractor:
             if pm.person is visitor or pm.kind != "name":
                 continue
             before = ctx.sent[max(0, pm.start - 45) : pm.start]
-            if re.search(r"(?i)\b(?:invitation of|meet|meets|met|meeting|with|hosted by|received by|guest of)\s+"
-                         r"(?:the\s+)?(?:[\w.-]+\s+){0,5}$", before):
-                if pm.person.country is None or pm.person.country == country != visitor.country:
-                    return pm.person
+            if re.search(
+                r"(?i)\b(?:invitation of|meet|meets|met|meeting|with|hosted by|received by|guest of)\s+"
+                r"(?:the\s+)?(?:[\w.-]+\s+){0,5}$",
+                before,
+            ) and (pm.person.country is None or pm.person.country == country != visitor.country):
+                return pm.person
         return None
 
     def _finalise(self, st: _ArticleState) -> list[Visit]:
         self._infer_tour_stops(st)
         visits: list[Visit] = []
         for mn in st.mentions:
-            target = next((v for v in visits if v.person is mn.person and v.country == mn.country
-                           and not _contradicts(v, mn)), None)
+            target = next(
+                (v for v in visits if v.person is mn.person and v.country == mn.country and not _contradicts(v, mn)),
+                None,
+            )
             if target is None:
-                if not mn.strong and not any(o.strong for o in st.mentions
-                                             if o.person is mn.person and o.country == mn.country):
+                if not mn.strong and not any(
+                    o.strong for o in st.mentions if o.person is mn.person and o.country == mn.country
+                ):
                     touring = mn.status == "planned" and any(o.person is mn.person and o.strong for o in st.mentions)
                     if mn.host is None and mn.person.country is None and not touring:
                         continue
@@ -555,11 +661,18 @@ class VisitEventExtractor:
         city = next((mn.city for mn in ms if mn.city), None)
         dated = [mn for mn in ms if mn.date is not None and mn.date.start is not None]
         prec_rank = {"day": 0, "month": 1, "year": 2}
-        date = min(dated, key=lambda mn: (prec_rank[mn.date.precision or "year"], mn.sent_index)).date \
-            if dated else None
+        date = (
+            min(dated, key=lambda mn: (prec_rank[mn.date.precision or "year"], mn.sent_index)).date if dated else None
+        )
         text_date = date or next((mn.date for mn in ms if mn.date is not None), None)
-        host = next((mn.host for mn in ms if mn.host is not None and mn.host.country in (None, v.country)
-                     and mn.host is not v.person), None)
+        host = next(
+            (
+                mn.host
+                for mn in ms
+                if mn.host is not None and mn.host.country in (None, v.country) and mn.host is not v.person
+            ),
+            None,
+        )
         status = _merge_status(ms, date, pub)
         sents = {mn.sent_index for mn in ms}
         best = max(ms, key=lambda mn: (mn.strong, mn.date is not None, -mn.sent_index))
@@ -589,8 +702,14 @@ class _SentCtx:
     sent: str
     mentions: list[PersonMention]
     places: list[Place]
-    dates: list[DateExpr]
+    dates: list[DateExpr] | None
     pub: dt.date | None
+    finder: DateFinder
+
+    def get_dates(self) -> list[DateExpr]:
+        if self.dates is None:
+            self.dates = self.finder.find(self.sent, self.pub)
+        return self.dates
 
 
 @dataclass

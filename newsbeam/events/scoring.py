@@ -77,8 +77,9 @@ def _split_article(raw: str, is_seed: bool) -> tuple[str | None, str]:
     title: str | None = None
     if not is_seed:
         title, lines = lines[0].strip(), lines[1:]
-    kept = [ln for ln in lines if not ln.strip().startswith(METADATA_PREFIXES)
-            and ln.strip().lower() not in TRAILER_LINES]
+    kept = [
+        ln for ln in lines if not ln.strip().startswith(METADATA_PREFIXES) and ln.strip().lower() not in TRAILER_LINES
+    ]
     return title, "\n".join(kept).strip("\n")
 
 
@@ -105,8 +106,9 @@ def matches(row: dict, gold: dict) -> bool:
     if _last_name(gold["visitor"]) in (row.get("visitor") or "").lower():
         return True
     if _unnamed(gold):
-        return (row.get("visitor_title") or "").lower() == (gold.get("visitor_title") or "").lower() and \
-            row.get("visitor_country") == gold.get("visitor_country")
+        return (row.get("visitor_title") or "").lower() == (gold.get("visitor_title") or "").lower() and row.get(
+            "visitor_country"
+        ) == gold.get("visitor_country")
     return False
 
 
@@ -116,8 +118,9 @@ def _date(value: object) -> str | None:
 
 def field_equal(name: str, row: dict, gold: dict) -> bool:
     if name == "start_date":
-        return _date(row.get("start_date")) == gold.get("start_date") and \
-            row.get("date_precision") == gold.get("date_precision")
+        return _date(row.get("start_date")) == gold.get("start_date") and row.get("date_precision") == gold.get(
+            "date_precision"
+        )
     if name == "end_date":
         return _date(row.get("end_date")) == gold.get("end_date")
     return row.get(name) == gold.get(name)
@@ -143,16 +146,19 @@ def score_article(rows: list[dict], gold: list[dict], score: Score, label: str =
             if field_equal(name, rows[hit], g):
                 score.field_hits[name] += 1
             elif name in ("status", "start_date"):
-                score.errors.append(f"{label}: {g['visitor']} -> {g['destination_country']} {name}: got "
-                                    f"{rows[hit].get(name)!s}/{rows[hit].get('date_precision')} want "
-                                    f"{g.get(name)}/{g.get('date_precision')}")
+                score.errors.append(
+                    f"{label}: {g['visitor']} -> {g['destination_country']} {name}: got "
+                    f"{rows[hit].get(name)!s}/{rows[hit].get('date_precision')} want "
+                    f"{g.get(name)}/{g.get('date_precision')}"
+                )
     for i in free:
         score.fp += 1
         score.errors.append(f"{label}: SPURIOUS {rows[i]['visitor']} -> {rows[i]['destination_country']}")
 
 
-def score_gold(extract: Callable[[str, dt.datetime | None, str | None], list[dict]],
-               articles: Iterable[GoldArticle]) -> Score:
+def score_gold(
+    extract: Callable[[str, dt.datetime | None, str | None], list[dict]], articles: Iterable[GoldArticle]
+) -> Score:
     """Run ``extract`` over the gold articles and score it."""
     score = Score()
     for art in articles:
