@@ -100,7 +100,8 @@ class DateFinder:
             (
                 "month",
                 re.compile(
-                    rf"\b(?:(?:in|during|since|until|by|from|for)\s+)?(?:(early|mid|late|the end of|the start of)\s*-?\s*)?"
+                    rf"\b(?:(?:in|during|since|until|by|from|for)\s+)?"
+                    rf"(?:(early|mid|late|the end of|the start of)\s*-?\s*)?"
                     rf"({mon})(?:\s+(last|next|this)\s+year|\s+(\d{{4}}))?\b"
                 ),
             ),
@@ -116,7 +117,8 @@ class DateFinder:
             (
                 "rel_week",
                 re.compile(
-                    r"\b(?:(?:at\s+)?the\s+(end|start|beginning)\s+of\s+)?(?:(later|earlier)\s+)?(this|last|next|the coming|"
+                    r"\b(?:(?:at\s+)?the\s+(end|start|beginning)\s+of\s+)?(?:(later|earlier)\s+)?"
+                    r"(this|last|next|the coming|"
                     r"the past)\s+week(?:end)?\b",
                     re.I,
                 ),

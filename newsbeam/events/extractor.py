@@ -134,14 +134,15 @@ class VisitEventExtractor:
             r"\b(?:not|never|n't|no plans? to|refused to|declined to|ruled out|yet to|cannot|nor)\W+"
             r"(?:\w+\W+){0,2}$"
         )
-        self.hypothetical = f(r"(?:^|\W)(?:if|unless|whether|were he|were she|should he|should she)\W")
+        self.hypothetical = f(r"(?i)(?:^|\W)(?:if|unless|whether|were he|were she|should he|should she)\W")
         self.cancel = f(
             r"(?i)\b(?:cancel|call(?:ed|s)? off|postpon|scrap|put off|shelv|abandon|axed|"
             r"called-off)"
         )
         self.proposed = f(
             r"(?i)\b(?:invit\w*|could|may|might|propos\w*|plan for|possible|possibility|"
-            r"(?:being|under|is|are) discuss\w*|discussing a|consider\w*|look(?:s|ed|ing)? forward|finalis\w*|finaliz\w*|urg\w+|"
+            r"(?:being|under|is|are) discuss\w*|discussing a|consider\w*|look(?:s|ed|ing)? forward|"
+            r"finalis\w*|finaliz\w*|urg\w+|"
             r"would like|offer(?:ed|s)? to|talks? (?:on|about|over) a)\b"
         )
         self.planned = f(
@@ -567,9 +568,9 @@ class VisitEventExtractor:
         strong = kind in STRONG_KINDS
         if person.country == country and (city is None or not strong):
             return
-        if kind in ("meet", "attend", "speak") and not self._existing(st, person, country):
-            if kind == "speak" or person.country is None:
-                return
+        weak = kind in ("meet", "attend", "speak") and not self._existing(st, person, country)
+        if weak and (kind == "speak" or person.country is None):
+            return
         date = self._date_for(m, ctx, status)
         host = host or self._host(m, ctx, person, country)
         mention = Mention(ctx.idx, person, country, city, status, strong, date, host, ctx.sent)
@@ -662,7 +663,7 @@ class VisitEventExtractor:
         dated = [mn for mn in ms if mn.date is not None and mn.date.start is not None]
         prec_rank = {"day": 0, "month": 1, "year": 2}
         date = (
-            min(dated, key=lambda mn: (prec_rank[mn.date.precision or "year"], mn.sent_index)).date if dated else None
+            min(dated, key=lambda mn: (prec_rank[_prec(mn)], mn.sent_index)).date if dated else None
         )
         text_date = date or next((mn.date for mn in ms if mn.date is not None), None)
         host = next(
@@ -777,3 +778,7 @@ def _confidence(v: Visit, dated: bool, status: str) -> float:
     if status == "proposed":
         score -= 0.10
     return round(min(0.99, max(0.05, score)), 2)
+
+
+def _prec(mn: Mention) -> str:
+    return (mn.date.precision if mn.date else None) or "year"

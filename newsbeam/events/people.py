@@ -826,6 +826,10 @@ class PeopleFinder:
         if k >= 0:
             country = self._country_word(sent, words, k)
         title = sent[words[start][0] : words[end][1]] if start <= end else None
+        if title and country and re.search(r"(?i)\b(?:former|ex-)\s+\S+\s*$", sent[: words[k][1]]):
+            title = "former " + title
+        if title and title.lower().startswith(("former ", "ex-")):
+            title = "former " + title.split(" ", 1)[1] if " " in title else title
         if title and title.lower().startswith("chief") and title.count(" ") == 0:
             return None, country
         return (normalise_title(title) if title else None), country
