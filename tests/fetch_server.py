@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import gzip
 import socket
+import ssl
 import struct
 import threading
 import time
@@ -78,9 +79,14 @@ class TestServer:
 
     __test__ = False  # not a pytest class
 
-    def __init__(self, host: str = "127.0.0.1") -> None:
+    def __init__(self, host: str = "127.0.0.1", tls: tuple[str, str] | None = None) -> None:
         cls = _V6Server if ":" in host else _Server
         self.httpd = cls((host, 0), _Handler)
+        self.scheme = "https" if tls else "http"
+        if tls:  # (certfile, keyfile)
+            context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+            context.load_cert_chain(*tls)
+            self.httpd.socket = context.wrap_socket(self.httpd.socket, server_side=True)
         self.httpd.owner = self
         self.host = host
         self.port = int(self.httpd.server_address[1])
@@ -105,7 +111,7 @@ class TestServer:
 
     def url(self, path: str, host: str | None = None) -> str:
         name = host or (f"[{self.host}]" if ":" in self.host else self.host)
-        return f"http://{name}:{self.port}{path}"
+        return f"{self.scheme}://{name}:{self.port}{path}"
 
     def add(self, path: str, body: bytes, status: int = 200, **headers: str) -> None:
         self.static[path] = Static(body, status, {k.replace("_", "-"): v for k, v in headers.items()})

@@ -101,11 +101,20 @@ class Fetcher:
 
     ``allowed_networks`` admits non-public networks the operator trusts (tests
     use it to let one loopback address through while the rest stay refused);
-    ``allow_private_hosts`` in the config admits all of them.
+    ``allow_private_hosts`` in the config admits all of them. ``ca_certs`` is a
+    CA bundle file to trust instead of certifi's (a private CA; tests).
     """
 
-    def __init__(self, config: FetchConfig, *, allowed_networks: tuple[str, ...] = (), seed: int | None = None) -> None:
+    def __init__(
+        self,
+        config: FetchConfig,
+        *,
+        allowed_networks: tuple[str, ...] = (),
+        ca_certs: str | None = None,
+        seed: int | None = None,
+    ) -> None:
         self.config = config
+        self._ca_certs = ca_certs or _ca_bundle()
         self.policy = AddressPolicy(
             allow_private=config.allow_private_hosts, allowed_networks=allowed_networks, resolve=config.resolve
         )
@@ -307,7 +316,7 @@ class Fetcher:
         return HTTPSConnectionPool(
             target.ip, target.connect_port, maxsize=size, block=False, retries=False,
             server_hostname=target.host, assert_hostname=target.host, cert_reqs="CERT_REQUIRED",
-            ca_certs=_ca_bundle(),
+            ca_certs=self._ca_certs,
         )
 
     # -- one response -------------------------------------------------------
