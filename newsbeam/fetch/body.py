@@ -41,7 +41,7 @@ class Inflater:
         out: list[bytes] = []
         try:
             while data:
-                piece = self._obj.decompress(data, self.limit - self.produced + 1)
+                piece = self._obj.decompress(data, min(CHUNK, self.limit - self.produced + 1))
                 self._count(piece, out)
                 data = self._obj.unconsumed_tail
                 if self._obj.eof and self._obj.unused_data:  # concatenated gzip members
