@@ -22,10 +22,11 @@ from dataclasses import dataclass
 
 from datasketch import LeanMinHash, MinHashLSH
 
-from newsbeam.syndication.minhash import SCHEME, SEED, Signature, containment, jaccard
+from newsbeam.syndication.minhash import SCHEME, SEED, Signature, similarity
 
-CANDIDATE_THRESHOLD = 0.2  # LSH threshold: catches copies truncated to about a quarter
-MIN_CONTAINMENT = 0.8  # share of the smaller text's shingles found in the larger one
+CANDIDATE_THRESHOLD = 0.2  # no pair below this Jaccard similarity is the same story
+LSH_ROWS = 2  # rows per LSH band: P(candidate) = 1 - (1 - J^2)^(num_perm/2); 0.93 at J = 0.2
+MIN_CONTAINMENT = 0.7  # share of the smaller text's shingles found in the larger one
 MIN_CONTAINED_SHINGLES = 20  # a text this short is never judged by containment alone
 
 
@@ -55,12 +56,12 @@ class Thresholds:
 
 def same_story(a: Signature, b: Signature, t: Thresholds) -> bool:
     """The pair check: similar enough, or one (truncated) copy inside the other."""
-    j = jaccard(a, b)
+    j, c = similarity(a, b)
     if j >= t.jaccard:
         return True
     if j < t.candidate or min(a.size, b.size) < t.min_contained:
         return False
-    return containment(a, b, j) >= t.containment
+    return c >= t.containment
 
 
 def order_key(m: Member) -> tuple[bool, float, str]:
@@ -87,8 +88,10 @@ class _UnionFind:
             self._parent[max(ra, rb)] = min(ra, rb)
 
 
-def _index(members: Iterable[Member], num_perm: int, candidate: float) -> MinHashLSH:
-    lsh = MinHashLSH(threshold=candidate, num_perm=num_perm)
+def _index(members: Iterable[Member], num_perm: int) -> MinHashLSH:
+    """Bands of two rows: even a pair at the candidate threshold is nearly
+    always found; the pair check then weeds out the extra candidates."""
+    lsh = MinHashLSH(num_perm=num_perm, params=(num_perm // LSH_ROWS, LSH_ROWS))
     with lsh.insertion_session() as session:
         for m in members:
             session.insert(m.article_id, _lean(m.signature), check_duplication=False)
@@ -108,7 +111,7 @@ def _link(new: list[Member], members: dict[str, Member], t: Thresholds) -> _Unio
         if m.cluster_id:
             uf.union(m.article_id, first_of_cluster.setdefault(m.cluster_id, m.article_id))
     num_perm = len(next(iter(members.values())).signature.values())
-    lsh = _index(members.values(), num_perm, t.candidate)
+    lsh = _index(members.values(), num_perm)
     for m in new:
         if not m.signature.size:
             continue

@@ -1,7 +1,7 @@
 """MinHash signatures of an article's cleaned text, over word shingles.
 
-Text is folded to lower-case word tokens (punctuation, spacing and line
-breaks do not matter), then cut into overlapping ``k``-word shingles. The
+Each line is folded to lower-case word tokens (punctuation and spacing do
+not matter), then cut into overlapping ``k``-word shingles. The
 signature is ``num_perm`` 32-bit minimum hash values (datasketch's
 ``affine32`` scheme) plus the number of distinct shingles, which lets us
 estimate containment as well as Jaccard similarity (a truncated copy is
@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from datasketch import MinHash
+from datasketch.hashfunc import sha1_hash32
 
 SCHEME = "affine32"
 SEED = 1
@@ -25,20 +26,22 @@ SHINGLE_WORDS = 4
 @dataclass(frozen=True)
 class Signature:
     """``hashvalues``: the MinHash values as little-endian uint32 bytes;
-    ``size``: the number of distinct shingles of the text."""
+    ``size``: the number of distinct shingles of the text; ``shingles``:
+    their sorted 32-bit hashes, for exact pair checks (when missing, the
+    MinHash estimate is used)."""
 
     hashvalues: bytes
     size: int
+    shingles: bytes = b""
 
     def values(self) -> np.ndarray:
         return np.frombuffer(self.hashvalues, dtype="<u4")
 
+    def shingle_hashes(self) -> np.ndarray:
+        return np.frombuffer(self.shingles, dtype="<u4")
+
     def to_b64(self) -> str:
         return base64.b64encode(self.hashvalues).decode("ascii")
-
-    @classmethod
-    def from_b64(cls, text: str, size: int) -> Signature:
-        return cls(base64.b64decode(text), int(size))
 
 
 class Signer:
@@ -55,35 +58,46 @@ class Signer:
         return self._words.findall(text.lower())
 
     def shingles(self, text: str) -> set[bytes]:
-        """Distinct ``k``-word shingles; a text shorter than ``k`` words is one shingle."""
-        words = self.tokens(text)
+        """Distinct ``k``-word shingles of each line (never across lines, so
+        a boilerplate line inserted between paragraphs costs only its own
+        shingles); a line shorter than ``k`` words is one shingle."""
         k = self.shingle_words
-        if len(words) <= k:
-            return {" ".join(words).encode()} if words else set()
-        return {" ".join(words[i : i + k]).encode() for i in range(len(words) - k + 1)}
+        out: set[bytes] = set()
+        for line in text.splitlines():
+            words = self.tokens(line)
+            if len(words) <= k:
+                if words:
+                    out.add(" ".join(words).encode())
+                continue
+            out.update(" ".join(words[i : i + k]).encode() for i in range(len(words) - k + 1))
+        return out
 
     def sign(self, text: str) -> Signature:
-        shingles = self.shingles(text)
-        mh = MinHash(num_perm=self.num_perm, permutations=self._permutations, scheme=SCHEME)
-        if shingles:
-            mh.update_batch(list(shingles))
-        return Signature(np.asarray(mh.hashvalues, dtype="<u4").tobytes(), len(shingles))
+        hashes = np.unique(np.array([sha1_hash32(s) for s in self.shingles(text)], dtype=np.uint32))
+        mh = MinHash(num_perm=self.num_perm, permutations=self._permutations, scheme=SCHEME, hashfunc=_as_is)
+        if len(hashes):
+            mh.update_batch(hashes.tolist())
+        values = np.asarray(mh.hashvalues, dtype="<u4").tobytes()
+        return Signature(values, len(hashes), hashes.astype("<u4").tobytes())
 
 
-def jaccard(a: Signature, b: Signature) -> float:
-    """The MinHash estimate of the Jaccard similarity of the two shingle sets."""
-    va, vb = a.values(), b.values()
-    if len(va) != len(vb) or not len(va) or not a.size or not b.size:
-        return 0.0
-    return float(np.count_nonzero(va == vb)) / len(va)
+def _as_is(value: int) -> int:
+    """The shingles are hashed already (to keep their hashes for exact checks)."""
+    return value
 
 
-def containment(a: Signature, b: Signature, j: float | None = None) -> float:
-    """Estimated share of the smaller set that lies in the larger one:
-    ``|A & B| / min(|A|, |B|)`` from the Jaccard estimate and the sizes."""
-    j = jaccard(a, b) if j is None else j
+def similarity(a: Signature, b: Signature) -> tuple[float, float]:
+    """``(Jaccard, containment)`` of the two shingle sets: exact when both
+    carry their shingle hashes, else the MinHash estimate. Containment is
+    the share of the smaller set found in the larger, ``|A & B| / min``."""
+    if not a.size or not b.size:
+        return 0.0, 0.0
     small, large = sorted((a.size, b.size))
-    if not small:
-        return 0.0
-    inter = j * (small + large) / (1.0 + j)
-    return min(1.0, inter / small)
+    if a.shingles and b.shingles:
+        inter = len(np.intersect1d(a.shingle_hashes(), b.shingle_hashes(), assume_unique=True))
+        return inter / (a.size + b.size - inter), inter / small
+    va, vb = a.values(), b.values()
+    if len(va) != len(vb) or not len(va):
+        return 0.0, 0.0
+    j = float(np.count_nonzero(va == vb)) / len(va)
+    return j, min(1.0, j * (small + large) / (1.0 + j) / small)

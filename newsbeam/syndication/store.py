@@ -3,8 +3,9 @@
 File I/O only (through Beam's FileSystems, like :mod:`newsbeam.parquet`),
 so any filesystem Beam knows works:
 
-* ``OUT/_state/minhash/RUN_ID.parquet``: the MinHash signature of every
-  article a run wrote (saved at commit). A cache: an article of
+* ``OUT/_state/minhash/RUN_ID.parquet``: the MinHash signature and the
+  shingle hashes of every article a run wrote (saved at commit; about
+  1.3 KB an article). A cache: an article of
   ``articles/`` without a saved signature (a run from before this feature, a
   commit cut short) is signed again from its stored text.
 * ``OUT/visits/visits.parquet``: the consolidated visits, rewritten whole by
@@ -47,6 +48,7 @@ _SIGNATURES = pa.schema(
         pa.field("num_perm", pa.int32()),
         pa.field("size", pa.int32()),
         pa.field("hashvalues", pa.binary()),
+        pa.field("shingles", pa.binary()),
     ]
 )
 
@@ -89,6 +91,7 @@ def signature_record(article: dict[str, Any], sig: Signature, num_perm: int) -> 
         "kind": SIGNATURE, "article_id": article["article_id"], "cluster_id": article.get("cluster_id"),
         "duplicate_of": article.get("duplicate_of"), "published_at": article.get("published_at"),
         "num_perm": num_perm, "size": sig.size, "hashvalues": sig.to_b64(),
+        "shingles": base64.b64encode(sig.shingles).decode("ascii"),
     }
 
 
@@ -100,6 +103,7 @@ def save_signatures(out_dir: str, run_id: str, records: Iterable[dict[str, Any]]
             continue
         published = r.get("published_at")
         rows.append({**r, "hashvalues": base64.b64decode(r["hashvalues"]),
+                     "shingles": base64.b64decode(r.get("shingles") or ""),
                      "published_at": dt.datetime.fromisoformat(published) if isinstance(published, str) else published})
     if rows:
         table = pa.Table.from_pydict({f.name: [row.get(f.name) for row in rows] for f in _SIGNATURES}, _SIGNATURES)
@@ -110,9 +114,10 @@ def save_signatures(out_dir: str, run_id: str, records: Iterable[dict[str, Any]]
 def _saved_signatures(out_dir: str, num_perm: int) -> dict[str, Signature]:
     saved: dict[str, Signature] = {}
     for row in _read_rows(_match(FileSystems.join(out_dir, STATE, SIGNATURES_DIR, "*.parquet")),
-                          ["article_id", "num_perm", "size", "hashvalues"]):
+                          ["article_id", "num_perm", "size", "hashvalues", "shingles"]):
         if row["num_perm"] == num_perm and row["hashvalues"] is not None:
-            saved[row["article_id"]] = Signature(bytes(row["hashvalues"]), int(row["size"] or 0))
+            saved[row["article_id"]] = Signature(bytes(row["hashvalues"]), int(row["size"] or 0),
+                                                 bytes(row["shingles"] or b""))
     return saved
 
 
