@@ -4,6 +4,7 @@ poll clock, plain calls for the claim store and the window commit."""
 
 from __future__ import annotations
 
+import json
 import threading
 import time
 from pathlib import Path
@@ -144,7 +145,7 @@ def test_window_commit_is_idempotent_and_rolled_forward(tmp_path: Path) -> None:
     # A crash after the journal: the next start completes the moves.
     staged.write_bytes(b"three")
     journal = rdir / WINDOWS_DIR / "w2.journal.json"
-    journal.write_text('{"moves": [["%s", "%s"]], "done": {"window": "w2", "files": ["%s"]}}' % (staged, dst, dst))
+    journal.write_text(json.dumps({"moves": [[str(staged), str(dst)]], "done": {"window": "w2", "files": [str(dst)]}}))
     assert recover_windows(str(rdir)) == 1
     assert dst.read_bytes() == b"three"
     assert read_json(str(rdir / WINDOWS_DIR / "w2.json"))["window"] == "w2"
