@@ -91,8 +91,10 @@ def recover(out_dir: str) -> list[str]:
         _apply_moves([tuple(m) for m in state["moves"]])  # type: ignore[misc]
         _write_json(FileSystems.join(out_dir, RUNS, f"{state['run_id']}.json"), state["manifest"])
         done.append(state["run_id"])
-    for staged in _match(FileSystems.join(out_dir, STAGING, "*")):
-        _delete_dir(staged)
+    root = FileSystems.join(out_dir, STAGING)
+    runs = {path[len(root):].lstrip("/").split("/")[0] for path in _match(FileSystems.join(root, "**"))}
+    for run_id in sorted(r for r in runs if r):
+        _delete_dir(FileSystems.join(root, run_id))
     return done
 
 
@@ -173,7 +175,7 @@ def _public_config(cfg: dict[str, Any]) -> dict[str, Any]:
 
 def _save_feed_state(plan: RunPlan, records: list[dict[str, Any]]) -> None:
     state = dict(plan.validators)
-    for feed in (r for r in records if r["kind"] == "feed" and r.get("status") == "ok"):
+    for feed in (r for r in records if r["kind"] == "feed" and r.get("status") in ("ok", "malformed")):
         state[feed["feed_url"]] = {k: feed.get(k) for k in ("etag", "last_modified", "content_sha1")}
     _write_json(FileSystems.join(plan.out_dir, STATE, FEED_STATE_FILE), state)
 

@@ -12,7 +12,7 @@ from typing import Any
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.options.pipeline_options import PipelineOptions
 
-from newsbeam.config import ConfigError, load_config, resolve_path
+from newsbeam.config import ConfigError, load_config, merge, resolve_path
 from newsbeam.parquet import read_table
 from newsbeam.syndication.store import load_earlier_members
 from pipeline.options import NewsbeamOptions
@@ -126,7 +126,7 @@ def _earlier_signatures(cfg: dict[str, Any], out_dir: str) -> list[Any]:
 def plan_run(options: PipelineOptions, config: dict[str, Any] | None = None) -> RunPlan:
     """Reads the config (ConfigError on a bad one) and the output's state."""
     opts = options.view_as(NewsbeamOptions)
-    cfg = config if config is not None else load_config(opts.config, _overrides(opts))
+    cfg = merge(config, _overrides(opts)) if config is not None else load_config(opts.config, _overrides(opts))
     now = dt.datetime.now(dt.timezone.utc)
     out_dir = str(cfg["output"])
     return RunPlan(

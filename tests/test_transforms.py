@@ -54,7 +54,7 @@ def test_read_feeds_reads_every_format_and_dead_letters_bad_ones(tmp_path: Path)
     # The truncated feed: its item without a link is a dead letter, and the
     # feed itself is reported malformed; the garbage one yields nothing else.
     expected += [("feed", "truncated.xml:1"), ("error", "bad_link"), ("error", "malformed_feed")]
-    expected += [("error", "malformed_feed"), ("error", "no_such_feed")]
+    expected += [("error", "malformed_feed"), ("feed", "garbage.xml:0"), ("error", "no_such_feed")]
     with TestPipeline(runner=RUNNER) as p:
         out = p | ReadFeeds(sources, CFG["fetch"], {}) | beam.Map(_label)
         assert_that(out, equal_to(expected))

@@ -120,6 +120,8 @@ class _ReadFeedFn(beam.DoFn):
         except FeedError as exc:
             self.feed_errors.inc()
             yield error_record("feed", source, exc.error_type, str(exc), feed_url=source)
+            # Remembered too: the same broken document is not reported twice.
+            yield {**summary, "status": "malformed"}
             return
         if parsed.malformed:
             self.feed_errors.inc()

@@ -1,0 +1,121 @@
+"""A synthetic news site: N article pages and feeds, written to disk.
+
+Used by the end-to-end tests and the benchmarks (``benchmarks/*.py``). The
+texts are generated from templates (no real article is copied): each page
+has navigation, a related-links block, a footer line that repeats across
+the publisher's pages, and a body of about 350 words that reports one visit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import random
+from dataclasses import dataclass
+from email.utils import format_datetime
+from pathlib import Path
+from xml.sax.saxutils import escape
+
+LEADERS = (
+    ("President", "Emmanuel Macron", "French", "Paris"),
+    ("Chancellor", "Olaf Scholz", "German", "Berlin"),
+    ("Prime Minister", "Fumio Kishida", "Japanese", "Tokyo"),
+    ("President", "Cyril Ramaphosa", "South African", "Pretoria"),
+    ("Prime Minister", "Justin Trudeau", "Canadian", "Ottawa"),
+    ("President", "Joko Widodo", "Indonesian", "Jakarta"),
+)
+DESTINATIONS = (("Kenya", "Nairobi"), ("Brazil", "Brasilia"), ("India", "New Delhi"), ("Egypt", "Cairo"),
+                ("Vietnam", "Hanoi"), ("Mexico", "Mexico City"), ("Norway", "Oslo"), ("Chile", "Santiago"))
+# Filler sentences name the story's countries and figures, so that lines do
+# not repeat across stories (a repeated line is learned as boilerplate).
+FILLER = (
+    "Officials in {city} said the talks would cover trade, energy and climate cooperation worth {n} million dollars.",
+    "Analysts expect agreements with {country} on infrastructure financing and {n} research partnerships.",
+    "Trade between the two countries and {country} has grown by {n} percent over the past decade.",
+    "Business leaders travelling to {city} hope to sign {n} contracts in the renewable energy sector.",
+    "Opposition politicians questioned the cost of the {n}-member delegation and called for more transparency.",
+    "Diplomats in {city} described the relationship as pragmatic, built on {n} years of shared interests.",
+    "The agenda in {country} also includes a visit to a technology park and a meeting with {n} students.",
+    "A joint statement is expected at the end of the talks in {city}, listing {n} areas of cooperation.",
+)
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December")
+
+
+@dataclass
+class Corpus:
+    root: Path  # the site directory: root/<host>/...
+    feeds: list[Path]
+    hosts: list[str]
+    n_pages: int
+
+
+def _body(rng: random.Random, published: dt.date) -> list[str]:
+    title, name, demonym, _capital = rng.choice(LEADERS)
+    country, city = rng.choice(DESTINATIONS)
+    start = published + dt.timedelta(days=rng.randint(5, 40))
+    when = f"from {MONTHS[start.month - 1]} {start.day} to {start.day + 2}" if start.day < 27 else \
+        f"in {MONTHS[start.month - 1]}"
+    paras = [
+        f"{demonym} {title} {name} will visit {country} {when}, the foreign ministry said on Monday.",
+        f"{name} is expected to hold talks in {city} with senior leaders during the trip.",
+    ]
+    fill = [f.format(city=city, country=country, n=rng.randint(2, 900)) for f in rng.sample(FILLER, 8)]
+    paras += fill[:6]
+    paras.append(f"It will be the first visit to {country} by a {demonym} leader in several years, officials said.")
+    paras += fill[6:]
+    return paras
+
+
+def _page(title: str, paras: list[str], published: dt.datetime, host: str) -> str:
+    body = "".join(f"<p>{html.escape(p)}</p>" for p in paras)
+    related = "".join(f"<li><a href='/news/related-{i}.html'>Related story number {i}</a></li>" for i in range(6))
+    return (
+        f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
+        f"<meta property='og:title' content='{html.escape(title)}'>"
+        f"<meta property='article:published_time' content='{published.isoformat()}'>"
+        f"<meta name='author' content='Staff Reporter'></head><body>"
+        f"<header><nav><a href='/'>Home</a> <a href='/world'>World</a> <a href='/business'>Business</a></nav></header>"
+        f"<main><article><h1>{html.escape(title)}</h1><div class='byline'>By Staff Reporter</div>{body}</article>"
+        f"<aside><h3>More From This Section</h3><ul>{related}</ul></aside></main>"
+        f"<footer><p>Copyright {host}. All rights reserved.</p></footer></body></html>"
+    )
+
+
+def _rss(items: list[tuple[str, str, dt.datetime]], host: str) -> str:
+    entries = "".join(
+        f"<item><title>{escape(t)}</title><link>{escape(link)}</link><guid>{escape(link)}</guid>"
+        f"<pubDate>{format_datetime(when)}</pubDate><description>{escape(t)}</description></item>"
+        for t, link, when in items
+    )
+    return (f"<?xml version='1.0' encoding='utf-8'?><rss version='2.0'><channel><title>{host}</title>"
+            f"<link>http://{host}/</link><description>news</description>{entries}</channel></rss>")
+
+
+def build_corpus(root: Path, n_pages: int, hosts: int = 4, seed: int = 7, per_feed: int = 500) -> Corpus:
+    """Writes ``n_pages`` article pages over ``hosts`` hosts under
+    ``root/site`` and RSS feeds (at most ``per_feed`` items each) under
+    ``root/feeds``. Links are plain http (the test server has no TLS)."""
+    rng = random.Random(seed)
+    site, feeds_dir = root / "site", root / "feeds"
+    names = [f"www.news{i}.example" for i in range(hosts)]
+    items: dict[str, list[tuple[str, str, dt.datetime]]] = {h: [] for h in names}
+    base = dt.datetime(2022, 2, 1, 8, 0, tzinfo=dt.timezone.utc)
+    for i in range(n_pages):
+        host = names[i % hosts]
+        published = base + dt.timedelta(minutes=17 * i)
+        paras = [*_body(rng, published.date()), f"Follow {host} on social media for the latest world news."]
+        title = f"Story {i}: {paras[0][:60]}"
+        path = site / host / "news" / f"story-{i}.html"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(_page(title, paras, published, host), encoding="utf-8")
+        items[host].append((title, f"http://{host}/news/story-{i}.html", published))
+    feeds_dir.mkdir(parents=True, exist_ok=True)
+    feeds = []
+    for host in names:
+        (site / host / "robots.txt").write_text("User-agent: *\nAllow: /\n")
+        for k in range(0, len(items[host]), per_feed):
+            feed = feeds_dir / f"{host}-{k // per_feed}.xml"
+            feed.write_text(_rss(items[host][k:k + per_feed], host), encoding="utf-8")
+            feeds.append(feed)
+    return Corpus(root=site, feeds=feeds, hosts=names, n_pages=n_pages)
