@@ -194,9 +194,11 @@ def run_windows(options: PipelineOptions, plan: RunPlan, settings: StreamSetting
 
 
 def run_unbounded(options: PipelineOptions, plan: RunPlan, settings: StreamSettings, stop: StopSignals,
-                  known_guids: frozenset[str]) -> None:
-    """Streaming runners: one run, polling until stopped (or out of polls)."""
-    spec = PollSpec(time.time(), settings.poll_interval, 0, settings.end, stop.stop_path, 0.0)
+                  known_guids: frozenset[str], wait_step: float = 0.0) -> None:
+    """Streaming runners: one run, polling until stopped (or out of polls).
+    ``wait_step`` > 0 makes the clock wait in-process (for runners that
+    ignore a resume delay and would otherwise spin)."""
+    spec = PollSpec(time.time(), settings.poll_interval, 0, settings.end, stop.stop_path, wait_step)
     _run(options, plan, settings, spec, known_guids)
 
 
@@ -229,8 +231,11 @@ def recover_streams(out_dir: str) -> list[str]:
     return done
 
 
-def run_stream(beam_argv: list[str], config: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Runs a streaming job until stopped; returns its manifest."""
+def run_stream(beam_argv: list[str], config: dict[str, Any] | None = None,
+               single_run: bool | None = None) -> dict[str, Any]:
+    """Runs a streaming job until stopped; returns its manifest. ``single_run``
+    (default: by runner) runs the graph once for all windows, as on a
+    streaming runner, instead of once per window."""
     if is_dask(beam_argv):
         raise ConfigError("newsbeam stream does not run on the DaskRunner (no windows, no streaming sources)")
     options = PipelineOptions(beam_argv)
@@ -245,10 +250,12 @@ def run_stream(beam_argv: list[str], config: dict[str, Any] | None = None) -> di
         "config": _public_config(plan.config), "runner": runner, "stream": settings.as_dict()})
     known_guids = known_guid_keys(plan.out_dir)
     with StopSignals(FileSystems.join(rdir, STOP_FILE)) as stop:
-        if _is_staged(beam_argv):
+        staged = _is_staged(beam_argv)
+        per_window = staged if single_run is None else not single_run
+        if per_window:
             run_windows(options, plan, settings, stop, known_guids)
         else:
-            run_unbounded(options, plan, settings, stop, known_guids)
+            run_unbounded(options, plan, settings, stop, known_guids, LOCAL_WAIT_STEP_S if staged else 0.0)
         stopped_by = "signal" if stop.requested else "max_polls"
     return finalize(plan, runner, {**settings.as_dict(), "stopped_by": stopped_by})
 

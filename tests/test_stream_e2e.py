@@ -212,3 +212,22 @@ def test_sigterm_mid_run_exits_0_and_leaves_only_whole_parquet_files(tmp_path: P
     manifest = _manifests(out)[-1]
     assert manifest["stream"]["stopped_by"] == "signal"
     assert manifest["counts"]["articles_written"] == len(ids)
+
+
+def test_one_run_over_many_windows_as_on_a_streaming_runner(tmp_path: Path) -> None:
+    """The graph as a streaming runner runs it: one run, several windows."""
+    _events_module_ready()
+    from pipeline.cli import check_pipeline_args
+    from pipeline.runners import with_defaults
+    from pipeline.stream import DEFAULT_STREAM_RUNNER, run_stream
+
+    out = tmp_path / "out"
+    with StreamSite() as site:
+        argv = _args(site, out, "--max-polls=4", "--window=1")
+        check_pipeline_args(argv)
+        manifest = run_stream(with_defaults(argv, DEFAULT_STREAM_RUNNER), single_run=True)
+        served = set(site.served)
+    urls = _table(out, "articles").column("url").to_pylist()
+    assert sorted(urls) == sorted(served)  # each item once
+    assert manifest["stream"]["windows_written"] >= 3  # polls 1 s apart, windows of 1 s
+    assert len(list((out / "articles").glob("*/*.parquet"))) >= 3
