@@ -133,7 +133,7 @@ def build_manifest(plan: RunPlan, moves: list[tuple[str, str]], records: list[di
     item_errors, by_stage = _item_errors(moves)
     feeds = [r for r in records if r["kind"] == "feed"]
     dups = Counter(r["reason"] for r in records if r["kind"] == "duplicate")
-    counts = {
+    counts: dict[str, Any] = {
         "feeds_read": len(feeds),
         "feeds_unchanged": sum(1 for f in feeds if f.get("status") == "not_modified"),
         "feed_errors": by_stage.get("feed", 0),

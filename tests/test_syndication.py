@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 from pathlib import Path
+from typing import Any
 
 import pyarrow.dataset as pads
 import pytest
@@ -26,8 +27,9 @@ from transforms.boilerplate import LEARNED, _LearnAndStripFn
 from transforms.envelope import ARTICLE
 
 UTC = dt.timezone.utc
-WORDS = ("harbour minister council trade river budget talks summit delegation railway ministry energy grain "
-         "forest island treaty vote election court bridge school farmers market report coast border army").split()
+WORDS = ("harbour", "minister", "council", "trade", "river", "budget", "talks", "summit", "delegation", "railway",
+         "ministry", "energy", "grain", "forest", "island", "treaty", "vote", "election", "court", "bridge", "school",
+         "farmers", "market", "report", "coast", "border", "army")
 
 
 def story(seed: int, paragraphs: int = 8, words: int = 35) -> list[str]:
@@ -257,7 +259,7 @@ def _write_articles(out: Path, rows: list[dict]) -> None:
 
 def test_signatures_saved_and_loaded_and_recomputed(tmp_path: Path, signer: Signer) -> None:
     wire, other = story(30), story(31)
-    arts = [{"article_id": "w1", "url": "u1", "canonical_url": "u1", "run_id": "r1", "text": "\n".join(wire),
+    arts: list[dict[str, Any]] = [{"article_id": "w1", "url": "u1", "canonical_url": "u1", "run_id": "r1", "text": "\n".join(wire),
              "published_at": when(6), "cluster_id": "w1"},
             {"article_id": "o1", "url": "u2", "canonical_url": "u2", "run_id": "r1", "text": "\n".join(other),
              "published_at": when(6), "cluster_id": "o1"}]
