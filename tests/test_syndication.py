@@ -259,10 +259,11 @@ def _write_articles(out: Path, rows: list[dict]) -> None:
 
 def test_signatures_saved_and_loaded_and_recomputed(tmp_path: Path, signer: Signer) -> None:
     wire, other = story(30), story(31)
-    arts: list[dict[str, Any]] = [{"article_id": "w1", "url": "u1", "canonical_url": "u1", "run_id": "r1", "text": "\n".join(wire),
-             "published_at": when(6), "cluster_id": "w1"},
-            {"article_id": "o1", "url": "u2", "canonical_url": "u2", "run_id": "r1", "text": "\n".join(other),
-             "published_at": when(6), "cluster_id": "o1"}]
+    arts: list[dict[str, Any]] = [
+        {"article_id": aid, "url": aid, "canonical_url": aid, "run_id": "r1", "text": "\n".join(lines),
+         "published_at": when(6), "cluster_id": aid}
+        for aid, lines in (("w1", wire), ("o1", other))
+    ]
     _write_articles(tmp_path, arts)
     saved = signature_record(arts[0], signer.sign(arts[0]["text"]), 128)
     assert save_signatures(str(tmp_path), "r1", [saved, {"kind": "feed"}]) == 1
