@@ -46,13 +46,17 @@ def _handler(root: Path) -> type[BaseHTTPRequestHandler]:
     return Handler
 
 
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+    request_queue_size = 256  # many fetch threads connect at once; the default 5 drops connections
+
+
 class SampleServer:
     """``with SampleServer(root) as s: s.resolve_map()`` serves ``root`` on loopback."""
 
     def __init__(self, root: str | Path) -> None:
         self.root = Path(root)
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self.root))
-        self._server.daemon_threads = True
+        self._server = _Server(("127.0.0.1", 0), _handler(self.root))
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     @property

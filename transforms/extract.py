@@ -8,6 +8,7 @@ from typing import Any
 import apache_beam as beam
 from apache_beam.metrics import Metrics
 
+from newsbeam.extract import ExtractionError
 from transforms.envelope import ARTICLE, PAGE, Record, item_error
 
 
@@ -34,6 +35,10 @@ class _ExtractFn(beam.DoFn):
         item = record["item"]
         try:
             page = self._extractor.extract(record["html"], record["final_url"] or item["link"])
+        except ExtractionError as exc:  # the page has no usable article text
+            self.failed.inc()
+            yield item_error("extract", item, "no_article_text", str(exc) or "no article text found")
+            return
         except Exception as exc:  # the extractor's own failure is a dead letter, never a crash
             self.failed.inc()
             yield item_error("extract", item, type(exc).__name__, str(exc) or repr(exc))
