@@ -61,8 +61,9 @@ class StreamSettings:
 
     def __init__(self, options: PipelineOptions, config: dict[str, Any]) -> None:
         opts = options.view_as(NewsbeamOptions)
-        self.poll_interval = float(opts.poll_interval or config["stream"]["poll_interval"])
-        self.window = float(opts.window or config["stream"]["window"])
+        poll, win = opts.poll_interval, opts.window
+        self.poll_interval = float(poll if poll is not None else config["stream"]["poll_interval"])
+        self.window = float(win if win is not None else config["stream"]["window"])
         self.max_polls: int | None = opts.max_polls
         if self.poll_interval <= 0 or self.window <= 0:
             raise ConfigError("--poll-interval and --window must be positive numbers of seconds")

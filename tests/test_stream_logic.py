@@ -189,3 +189,11 @@ def test_window_runs_cover_the_polls_due_in_one_window() -> None:
     assert _window_polls(start, settings, 0) == 3
     assert _window_polls(start, settings, 3) == 6
     assert _window_polls(start, settings, 6) == 7  # max polls reached
+
+
+@pytest.mark.parametrize("argv", [["--poll-interval=0"], ["--window=-5"], ["--max-polls=0"]])
+def test_bad_stream_settings_are_config_errors(argv: list[str]) -> None:
+    from newsbeam.config import ConfigError
+
+    with pytest.raises(ConfigError):
+        StreamSettings(PipelineOptions(argv), {"stream": {"poll_interval": 300, "window": 300}})
