@@ -6,12 +6,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
+import lxml.html
 import tldextract.tldextract as tldextract_module
 from newspaper import Article, Config
 from trafilatura import extract as trafilatura_extract
 
 from newsbeam.extract.page import Page
-from newsbeam.extract.text import TextNormalizer
+from newsbeam.extract.readability_doc import OnceParsedDocument, make_text_cleaner
+from newsbeam.extract.text import BlockText, TextNormalizer
 
 
 @dataclass
@@ -22,6 +24,7 @@ class Body:
     title: str | None = None
     authors: list[str] = field(default_factory=list)
     published_at: datetime | None = None
+    backend: str = ""  # set by the combining backend to the one whose text it kept
 
 
 class BodyExtractor(Protocol):
@@ -87,3 +90,20 @@ class NewspaperBackend:
             authors=list(article.authors or []),
             published_at=published,
         )
+
+
+class ReadabilityBackend:
+    """readability-lxml (a port of Arc90's Readability) on the HTML string, text one block per line."""
+
+    name = "readability-lxml"
+
+    def __init__(self) -> None:
+        self._block_text = BlockText()
+        self._cleaner = make_text_cleaner()
+
+    def extract(self, page: Page) -> Body:
+        try:
+            summary = OnceParsedDocument(page.html, self._cleaner).summary(html_partial=True)
+            return Body(text=self._block_text(lxml.html.fromstring(summary)))
+        except Exception:  # readability raises its own Unparseable and lxml errors on odd pages
+            return Body(text="")

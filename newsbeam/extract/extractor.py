@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 from newsbeam.extract.authors import AuthorCleaner
+from newsbeam.extract.auto import AutoBackend
 from newsbeam.extract.backends import Body, BodyExtractor, NewspaperBackend, TrafilaturaBackend
 from newsbeam.extract.language import LanguageResolver
 from newsbeam.extract.metadata import MetadataReader
@@ -33,7 +34,9 @@ class ArticleExtractor:
     def _make_body(backend: str) -> BodyExtractor:
         if backend == "newspaper3k":
             return NewspaperBackend()
-        return TrafilaturaBackend()
+        if backend == "trafilatura":
+            return TrafilaturaBackend()
+        return AutoBackend()
 
     def extract(self, html: str, url: str) -> ExtractedArticle:
         """The article in ``html`` fetched from ``url``; ExtractionError when there is none."""
@@ -49,7 +52,7 @@ class ArticleExtractor:
             published_at=meta.published_at or as_utc(body.published_at),
             language=self._language.resolve(meta.declared_language, body.text),
             text=body.text,
-            backend=self._body.name,
+            backend=body.backend or self._body.name,
         )
 
 
