@@ -4,8 +4,8 @@ readability-lxml re-parses and re-cleans the HTML string on each pass of
 ``summary()`` (up to three), and its cleaner also rewrites every link to strip
 ``javascript:`` URLs, which does not change the text. This subclass parses and
 cleans once with a cleaner that skips that rewrite, and hands each pass a
-copy of the cleaned tree. On the benchmark the text is the same and it
-about twice as fast (docs/extraction.md).
+copy of the cleaned tree. On the benchmark its text is the same, in less
+time (docs/extraction.md).
 """
 
 from __future__ import annotations
