@@ -26,6 +26,7 @@ import signal
 import sys
 import threading
 import time
+from contextlib import ExitStack
 from types import FrameType
 from typing import Any
 
@@ -40,6 +41,7 @@ from pipeline.build import add_stages
 from pipeline.commit import _public_config, _save_feed_state, _write_json, build_manifest
 from pipeline.options import NewsbeamOptions
 from pipeline.plan import RUNS, STATE, RunPlan, plan_run
+from pipeline.run import serve_samples
 from pipeline.runners import is_dask, runner_name, with_defaults
 from transforms.stream import NO_END, PollFeeds, PollSpec, StreamDedup
 from transforms.stream_claims import guid_key
@@ -244,6 +246,13 @@ def run_stream(beam_argv: list[str], config: dict[str, Any] | None = None,
     plan = plan_run(options, config)
     settings = StreamSettings(options, plan.config)
     recover_streams(plan.out_dir)
+    with ExitStack() as stack:
+        serve_samples(plan, stack)  # the demo's sample sites on loopback, as batch does
+        return _run_job(beam_argv, options, plan, settings, single_run)
+
+
+def _run_job(beam_argv: list[str], options: PipelineOptions, plan: RunPlan, settings: StreamSettings,
+             single_run: bool | None) -> dict[str, Any]:
     rdir = run_dir(plan.out_dir, plan.run_id)
     runner = runner_name(beam_argv) or DEFAULT_STREAM_RUNNER
     write_json(FileSystems.join(rdir, RUN_FILE), {
