@@ -17,7 +17,7 @@ CONFIG_DIR = Path(__file__).resolve().parent.parent / "configs"
 DEFAULTS_FILE = "defaults.yaml"
 
 # Keys whose value is a free-form mapping (user keys are not checked).
-_FREE_MAPPINGS = {"fetch.resolve"}
+_FREE_MAPPINGS = {"fetch.resolve", "beam"}
 
 
 class ConfigError(ValueError):

@@ -44,7 +44,8 @@ def _beam_parser() -> argparse.ArgumentParser:
     stack: list[type] = [PipelineOptions]
     while stack:
         cls = stack.pop()
-        for sub in cls.__subclasses__():
+        subclasses: list[type] = cls.__subclasses__()
+        for sub in subclasses:
             if sub not in seen:
                 seen.add(sub)
                 stack.append(sub)
@@ -67,6 +68,20 @@ def check_pipeline_args(argv: list[str]) -> None:
         raise UsageError(f"unexpected argument {unknown[0]!r}")
 
 
+def pipeline_argv(argv: list[str]) -> list[str]:
+    """The config's ``beam:`` options, then the command line's (which win);
+    unknown flags in either are an error."""
+    from newsbeam.config import load_config
+    from pipeline.runners import config_flags
+
+    parser = _Parser(add_help=False)
+    parser.add_argument("--config")
+    known, _ = parser.parse_known_args(argv)
+    merged = config_flags(load_config(known.config).get("beam") or {}) + list(argv)
+    check_pipeline_args(merged)
+    return merged
+
+
 def _cmd_run(argv: list[str]) -> int:
     from pipeline.run import PipelineFailed, run_batch
     from pipeline.runners import DEFAULT_BATCH_RUNNER, with_defaults
@@ -75,7 +90,7 @@ def _cmd_run(argv: list[str]) -> int:
     if "-h" in argv or "--help" in argv:
         _beam_parser().print_help()
         return 0
-    check_pipeline_args(argv)
+    argv = pipeline_argv(argv)
     try:
         manifest = run_batch(with_defaults(argv, DEFAULT_BATCH_RUNNER))
     except PipelineFailed as exc:

@@ -15,8 +15,27 @@ DASK_RUNNER = "apache_beam.runners.dask.dask_runner.DaskRunner"
 DEFAULT_BATCH_RUNNER = "FnApiRunner"
 
 
+def config_flags(beam: dict[str, Any]) -> list[str]:
+    """The config's ``beam:`` mapping as command-line flags."""
+    flags: list[str] = []
+    for key, value in beam.items():
+        if value is None or value is False:
+            continue
+        if value is True:
+            flags.append(f"--{key}")
+        elif isinstance(value, list):
+            flags += [f"--{key}={v}" for v in value]
+        else:
+            flags.append(f"--{key}={value}")
+    return flags
+
+
 def register_optional_options() -> None:
-    """Makes the DaskRunner's options known to the parser when dask is installed."""
+    """Makes the options of the Flink, Spark and (when dask is installed)
+    Dask runners known to the parser: Beam registers them on import."""
+    import apache_beam.runners.portability.flink_runner
+    import apache_beam.runners.portability.spark_runner
+
     try:
         import apache_beam.runners.dask.dask_runner  # noqa: F401
     except ImportError:
