@@ -64,6 +64,22 @@ BLOCK_WORDS: frozenset[str] = frozenset(
         "who",
     }
 )
+# Words one of which a sentence must contain for a trigger's (case-sensitive) regex to match at all:
+# a cheap substring test that saves running the regex over sentences that cannot match.
+TRIGGER_GATES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("visit", ("visit", "tour")),
+    ("nominal", ("visit", "trip", "tour", "journey", "stopover", "mission")),
+    ("travel", ("travel", "fl", "go", "went", "head", "return", "jet", "com", "came", "sail", "drove", "driven")),
+    ("arrive", ("arriv", "land")),
+    ("leave", ("leav", "left", "depart")),
+    ("spend", ("spen",)),
+    ("place_noun", ("visit", "trip", "tour", "stopover")),
+    ("meet", ("meet", "met", "talks", "summit")),
+    ("attend", ("attend",)),
+    ("host", ("host", "receiv", "welcom")),
+    ("visiting_adj", ("visiting",)),
+    ("speak", ("speak", "spoke", "paid a call", "pays a call", "talking")),
+)
 STATUS_ORDER: tuple[str, ...] = ("cancelled", "proposed", "planned", "ongoing", "completed")
 
 
@@ -104,8 +120,9 @@ class VisitEventExtractor:
 
     def _compile(self) -> None:
         f = re.compile
+        # Applied to the lower-cased sentence; the lookahead lets the scan skip letters no stem starts with.
         self.prefilter = f(
-            r"(?i)\b(?:visit|tour|trip|travel|flew|fly|flies|flown|went|(?:go|goes|going|gone|come|came|coming)\s+"
+            r"\b(?=[acdfghjlmprstvw])(?:visit|tour|trip|travel|flew|fly|flies|flown|went|(?:go|goes|going|gone|come|came|coming)\s+"
             r"(?:back\s+)?to|head|arriv|land|leav|left|depart|spen[dt]|meet|met\b|talks|summit|attend|host|receiv|"
             r"welcom|journey|return|jet|speaking|stopover|mission|paid a call)"
         )
@@ -130,6 +147,7 @@ class VisitEventExtractor:
             ("visiting_adj", f(r"\bvisiting\s+(?=(?:[A-Z]|the\s+[A-Z]))")),
             ("speak", f(r"\b(?:speaking|spoke|speaks|paid a call|pays a call|talking)\b")),
         ]
+        self.gates: dict[str, tuple[str, ...]] = dict(TRIGGER_GATES)
         self.negation = f(
             r"\b(?:not|never|n't|no plans? to|refused to|declined to|ruled out|yet to|cannot|nor)\W+"
             r"(?:\w+\W+){0,2}$"
@@ -171,6 +189,7 @@ class VisitEventExtractor:
         )
         self.reporting = f(r"(?i)\b(?:said|says|reported|told|announced|stated|quoted)\s*$")
         self.join = f(r"\bjoin(?:s|ed|ing)?\s*$")
+        self.future_verb_lc = f(r"\b(?:will|is to|are to|is due to|are due to|is expected to|is set to)\s+\w")
         self.future_verb = f(
             r"(?i)\b(?:will|is to|are to|is due to|are due to|is expected to|is set to)\s+"
             r"(?:also\s+)?\w+"
@@ -208,10 +227,11 @@ class VisitEventExtractor:
 
     # ----- per sentence ---------------------------------------------------------
     def _sentence(self, idx: int, sent: str, pub: dt.date | None, st: _ArticleState) -> None:
+        low = sent.lower()
         mentions = self.people.names(sent, st.registry, idx)
-        mentions += self.people.descriptions(sent, st.registry, idx)
+        mentions += self.people.descriptions(sent, st.registry, idx, low)
         mentions.sort(key=lambda m: m.start)
-        if not (self.prefilter.search(sent) or (st.mentions and self.future_verb.search(sent))):
+        if not (self.prefilter.search(low) or (st.mentions and self.future_verb_lc.search(low))):
             for p in self.gaz.find(sent):
                 if p.kind in ("country", "demonym"):
                     st.country_counts[p.country] = st.country_counts.get(p.country, 0) + 1
@@ -228,8 +248,9 @@ class VisitEventExtractor:
         ctx = _SentCtx(idx, sent, mentions, places, None, pub, self.dates)
         before = len(st.mentions)
         for kind, pat in self.triggers:
-            for m in pat.finditer(sent):
-                self._trigger(kind, m, ctx, st)
+            if any(g in sent for g in self.gates[kind]):
+                for m in pat.finditer(sent):
+                    self._trigger(kind, m, ctx, st)
         if len(st.mentions) == before:
             self._tour_stops(ctx, st)
         self._remember_subject(mentions, st)

@@ -628,8 +628,44 @@ TITLE_COUNTRY: tuple[tuple[str, str], ...] = (
     ("defence secretary", "GBR"),
     ("work and pensions", "GBR"),
 )
+# Substrings of every office word desc_re accepts (its head group, matched case-insensitively).
+DESCRIPTION_HEADS: tuple[str, ...] = (
+    "minister",
+    "premier",
+    "president",
+    "chancellor",
+    "secretary",
+    "leader",
+    "king",
+    "queen",
+    "pope",
+    "prince",
+    "emir",
+    "monarch",
+    "emperor",
+    "sultan",
+    "delegation",
+)
 PRONOUNS: frozenset[str] = frozenset({"he", "she", "his", "her", "him", "they", "their", "them"})
 TITLE_SYNONYMS: tuple[tuple[str, str], ...] = (("premier", "Prime Minister"), ("pm", "Prime Minister"))
+
+
+# A capitalised run: its words (start, end, text) relative to the run, and its spans of name-like words.
+_RunInfo = tuple[tuple[tuple[int, int, str], ...], tuple[tuple[int, int], ...]]
+_MISSING = object()
+
+
+def _may_qualify(word: str) -> bool:
+    """Could this word before a name make it a title, an honorific or an organisation (see _make_person)?"""
+    low = word.lower()
+    return (
+        low in HONORIFICS
+        or low.rstrip(".") in TITLE_HEADS
+        or low.rstrip(".") in TITLE_MODIFIERS
+        or word == "-"
+        or low.startswith("ex-")
+        or (low in ORG_WORDS and word[0].isupper())
+    )
 
 
 @dataclass
@@ -683,6 +719,7 @@ class PeopleFinder:
             r"finance minister|defence minister|defense minister|delegation))\b(?!\s+[A-Z][a-z])"
         )
         self._nl_cache: dict[str, bool] = {}
+        self._run_cache: dict[str, _RunInfo | None] = {}
         self.run_re = re.compile(r"(?<![\w'’-])[A-ZÀ-Ý][\w'’.\-]*(?:\s+[A-ZÀ-Ý][\w'’.\-]*)*")
         self.pronoun_re = re.compile(r"\b(he|she|his|her|they|their)\b", re.I)
 
@@ -691,37 +728,100 @@ class PeopleFinder:
 
     # ----- named mentions -------------------------------------------------
     def names(self, sent: str, registry: dict[str, Person], offset: int) -> list[PersonMention]:
+        """Named people in ``sent``: each capitalised run is analysed once (cached by its text); the words
+        before a run (titles, honorifics, demonyms) are read only when the run's own words do not decide."""
         out: list[PersonMention] = []
         for run in self.run_re.finditer(sent):
-            if not any(self._namelike_cached(w) for w in run.group().split()):
+            info = self._run_info(run.group())
+            if info is None:
                 continue
-            lo = max(0, run.start() - 90)
-            words = [(m.start(), m.end(), m.group()) for m in self.word_re.finditer(sent, lo, run.end())]
-            first = next(k for k, w in enumerate(words) if w[0] >= run.start())
-            self._names_in(sent, words, first, registry, offset, out)
+            base = run.start()
+            words = [(s + base, e + base, w) for s, e, w in info[0]]
+            for i, j in info[1]:
+                mention = self._person_in_run(sent, base, words, i, j, registry, offset)
+                if mention is not None:
+                    out.append(mention)
         return out
 
-    def _names_in(
+    def _run_info(self, run: str) -> _RunInfo | None:
+        """The run's words (offsets within the run) and its spans of name-like words; None: no name-like word."""
+        hit = self._run_cache.get(run, _MISSING)
+        if hit is not _MISSING:
+            return hit  # type: ignore[return-value]
+        info: _RunInfo | None = None
+        if any(self._namelike_cached(w) for w in run.split()):
+            tokens = tuple((m.start(), m.end(), m.group()) for m in self.word_re.finditer(run))
+            spans: list[tuple[int, int]] = []
+            i = 0
+            while i < len(tokens):
+                j = i
+                while j < len(tokens) and self._namelike_cached(tokens[j][2]):
+                    j += 1
+                if j > i:
+                    spans.append((i, j))
+                i = max(j, i + 1)
+            info = (tokens, tuple(spans))
+        if len(self._run_cache) > 100000:
+            self._run_cache.clear()
+        self._run_cache[run] = info
+        return info
+
+    def _person_in_run(
         self,
         sent: str,
+        base: int,
         words: list[tuple[int, int, str]],
         i: int,
+        j: int,
         registry: dict[str, Person],
         offset: int,
-        out: list[PersonMention],
-    ) -> None:
-        while i < len(words):
-            j = i
-            while j < len(words) and self._namelike_cached(words[j][2]):
-                j += 1
-            if j == i:
-                i += 1
-                continue
-            run = words[i:j]
-            mention = self._make_person(sent, words, i, j, run, registry, offset)
-            if mention is not None:
-                out.append(mention)
-            i = j
+    ) -> PersonMention | None:
+        """:meth:`_make_person` on the run's words alone when the words before the run cannot change the
+        outcome, else on the words from 90 characters before the run (as a title can reach that far)."""
+        if base > 0 and self._needs_context(sent, base, words, i):
+            lo = max(0, base - 90)
+            before = [(m.start(), m.end(), m.group()) for m in self.word_re.finditer(sent, lo, base)]
+            words = before + words
+            i, j = i + len(before), j + len(before)
+        return self._make_person(sent, words, i, j, words[i:j], registry, offset)
+
+    def _needs_context(self, sent: str, base: int, words: list[tuple[int, int, str]], i: int) -> bool:
+        k, has_head = self._title_walk(words, i)
+        if k >= 0:  # stopped inside the run; a title's country is read from up to 3 words ending at k
+            return has_head and k < 2
+        last = self._last_word_before(sent, max(0, base - 90), base)
+        return last is not None and (has_head or _may_qualify(last))
+
+    def _title_walk(self, words: list[tuple[int, int, str]], i: int) -> tuple[int, bool]:
+        """The walk of :meth:`_title_before` back from word ``i``: (first word not part of a title, saw a head)."""
+        k = i - 1
+        if k >= 0 and words[k][2].lower() in HONORIFICS:
+            k -= 1
+        has_head = False
+        while k >= 0:
+            w = words[k][2]
+            low = w.lower().rstrip(".")
+            if low in TITLE_HEADS:
+                has_head = True
+            elif not (low in TITLE_MODIFIERS or w == "-" or low.startswith("ex-")):
+                break
+            k -= 1
+        return k, has_head
+
+    def _last_word_before(self, sent: str, lo: int, end: int) -> str | None:
+        """The last of the words ``word_re`` finds in ``sent[lo:end]``, tokenising only the last chunk."""
+        r = end
+        while r > lo and sent[r - 1].isspace():
+            r -= 1
+        if r == lo:
+            return None
+        q = r
+        while q > lo and not sent[q - 1].isspace():
+            q -= 1
+        last = None
+        for m in self.word_re.finditer(sent, q, r):
+            last = m.group()
+        return last
 
     def _namelike_cached(self, w: str) -> bool:
         hit = self._nl_cache.get(w)
@@ -861,8 +961,13 @@ class PeopleFinder:
         return None
 
     # ----- descriptions ("the Russian president") ---------------------------
-    def descriptions(self, sent: str, registry: dict[str, Person], offset: int) -> list[PersonMention]:
+    def descriptions(
+        self, sent: str, registry: dict[str, Person], offset: int, low: str | None = None
+    ) -> list[PersonMention]:
         out: list[PersonMention] = []
+        low = sent.lower() if low is None else low
+        if not any(head in low for head in DESCRIPTION_HEADS):  # desc_re needs one of these words
+            return out
         for m in self.desc_re.finditer(sent):
             det = m.group(1).lower()
             if det in ("his", "her", "their") and m.group(4).lower() != "delegation":

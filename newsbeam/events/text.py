@@ -69,21 +69,23 @@ class SentenceSplitter:
 
     def __init__(self) -> None:
         self.boundary = re.compile(r"[.!?][\"”’')\]]*\s+(?=[\"“‘'(\[]?[A-Z0-9])")
-        self.terminal = re.compile(r"[.!?\"”’':)\]]\s*$")
-        self.space = re.compile(r"[ \t\r\f\v]+")
+        # runs of [ \t\r\f\v] other than a lone space (replacing a lone space by a space is a costly no-op)
+        self.space = re.compile(r"[\t\r\f\v][ \t\r\f\v]*| [ \t\r\f\v]+")
+        self.end_chars = frozenset(".!?\"”’':)]")
 
     def paragraphs(self, text: str) -> list[str]:
         out: list[str] = []
         buf = ""
         for raw in text.split("\n"):
-            line = self.space.sub(" ", raw).strip()
+            line = (self.space.sub(" ", raw) if _needs_space_fix(raw) else raw).strip()
             if not line:
                 if buf:
                     out.append(buf)
                     buf = ""
                 continue
             indented = raw[:1] in (" ", "\t")
-            if buf and (indented or self.terminal.search(buf)):
+            # buf is built from stripped lines: it ends with its last character, not with space
+            if buf and (indented or buf[-1] in self.end_chars):
                 out.append(buf)
                 buf = line
             else:
@@ -97,8 +99,7 @@ class SentenceSplitter:
         for para in self.paragraphs(text):
             start = 0
             for m in self.boundary.finditer(para):
-                prev = para[start : m.start() + 1].split()
-                last = prev[-1].lower().rstrip(".") if prev else ""
+                last = _last_word(para, start, m.start() + 1).lower().rstrip(".")
                 if last in ABBREVIATIONS or (len(last) == 1 and last.isalpha()):
                     continue
                 sentences.append(para[start : m.end()].strip())
@@ -107,3 +108,17 @@ class SentenceSplitter:
             if tail:
                 sentences.append(tail)
         return sentences
+
+
+def _last_word(text: str, start: int, end: int) -> str:
+    """The last whitespace-delimited word of ``text[start:end]`` (as ``.split()[-1]``, without the split)."""
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    k = end
+    while k > start and not text[k - 1].isspace():
+        k -= 1
+    return text[k:end]
+
+
+def _needs_space_fix(line: str) -> bool:
+    return "  " in line or "\t" in line or "\r" in line or "\f" in line or "\v" in line
