@@ -9,11 +9,13 @@ and each group is fetched in chunks by the concurrent
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future
 from typing import Any
 
 import apache_beam as beam
 from apache_beam.metrics import Metrics
 
+from newsbeam.fetch import FetchResult
 from transforms.dedup import passthrough_key
 from transforms.envelope import ITEM, PAGE, Record, item_error
 
@@ -25,30 +27,40 @@ class _FetchGroupFn(beam.DoFn):
         self.failed = Metrics.counter("newsbeam", "fetch_errors")
 
     def setup(self) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
         from newsbeam.fetch import FetchConfig, Fetcher
 
         config = FetchConfig.from_dict(self._cfg)
         self._fetcher = Fetcher(config)
         self._chunk = max(1, 4 * int(config.max_in_flight))
+        # One chunk is fetched in the background while the previous one is
+        # extracted downstream (fused into this step): I/O overlaps CPU.
+        self._prefetch = ThreadPoolExecutor(max_workers=1, thread_name_prefix="prefetch")
 
     def teardown(self) -> None:
+        self._prefetch.shutdown(wait=False)
         self._fetcher.close()
 
     def process(self, keyed: tuple[Any, Iterable[Record]]) -> Iterator[Record]:
-        chunk: list[Record] = []
+        items: list[Record] = []
         for record in keyed[1]:
-            if record["kind"] != ITEM:
+            if record["kind"] == ITEM:
+                items.append(record)
+            else:
                 yield record
-                continue
-            chunk.append(record)
-            if len(chunk) >= self._chunk:
-                yield from self._fetch(chunk)
-                chunk = []
-        if chunk:
-            yield from self._fetch(chunk)
+        chunks = [items[i:i + self._chunk] for i in range(0, len(items), self._chunk)]
+        pending = self._start(chunks[0]) if chunks else None
+        for i, chunk in enumerate(chunks):
+            assert pending is not None
+            results = pending.result()
+            pending = self._start(chunks[i + 1]) if i + 1 < len(chunks) else None
+            yield from self._records(chunk, results)
 
-    def _fetch(self, items: list[Record]) -> Iterator[Record]:
-        results = self._fetcher.fetch_many([item["link"] for item in items], kind="page")
+    def _start(self, chunk: list[Record]) -> Future[list[FetchResult]]:
+        return self._prefetch.submit(self._fetcher.fetch_many, [item["link"] for item in chunk], kind="page")
+
+    def _records(self, items: list[Record], results: list[FetchResult]) -> Iterator[Record]:
         for item, result in zip(items, results):
             if result.ok and result.text is not None:
                 self.fetched.inc()

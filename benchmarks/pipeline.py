@@ -1,0 +1,158 @@
+"""Pipeline speed and memory against a plain loop over the same functions (issue #8).
+
+    python benchmarks/pipeline.py [--sizes 1000 10000] [--modes loop,fnapi1,fnapi2]
+
+For each N it generates N stored article pages (``benchmarks/corpus.py``)
+and measures, each in its own process so that peak memory is its own:
+
+- ``loop``: a plain Python loop reading the pages from disk and calling the
+  same extract + boilerplate + events functions, writing Parquet per 1,000;
+- ``fnapi1``: ``newsbeam run`` on the FnApiRunner with 1 worker, the pages
+  served on loopback (so the pipeline also fetches them over HTTP);
+- ``fnapi2``: the same with 2 worker processes (multi_processing).
+
+It prints articles/s, the ratios (pipeline / loop, 2 workers / 1 worker)
+and peak RSS (the largest of the process and its children).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+
+def _peak_rss_mb() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return max(own, kids) / 1024
+
+
+def run_loop(root: Path, out: Path) -> dict[str, Any]:
+    """The same functions as the pipeline's stages, in one plain loop."""
+    from newsbeam.boilerplate import BoilerplateRules, BoilerplateStripper
+    from newsbeam.config import load_config, resolve_path
+    from newsbeam.events import EXTRACTOR_VERSION, VisitEventExtractor
+    from newsbeam.extract import ArticleExtractor
+    from newsbeam.parquet import table_from_rows, write_table
+    from schemas import ARTICLES, VISIT_EVENTS
+    from transforms.events import event_rows
+
+    cfg = load_config(REPO / "configs" / "defaults.yaml")
+    extractor = ArticleExtractor(backend=cfg["extract"]["backend"])
+    stripper = BoilerplateStripper(BoilerplateRules.from_file(resolve_path(cfg, cfg["boilerplate"]["rules"])))
+    events = VisitEventExtractor()
+    pages = sorted((root / "site").rglob("story-*.html"))
+    start = time.perf_counter()
+    articles: list[dict[str, Any]] = []
+    rows: list[dict[str, Any]] = []
+    part = 0
+    for path in pages:
+        url = "http://" + str(path.relative_to(root / "site"))
+        page = extractor.extract(path.read_text(encoding="utf-8"), url)
+        text, removed = stripper.strip(page.text, "news.example")
+        article = {"article_id": url, "url": url, "canonical_url": url, "text": text, "title": page.title,
+                   "published_at": page.published_at, "removed_boilerplate": removed, "run_id": "loop"}
+        articles.append(article)
+        found = event_rows(article, events.extract(text, page.published_at, page.title), EXTRACTOR_VERSION)
+        rows += [{**row, "run_id": "loop"} for row in found]
+        if len(articles) >= 1000:
+            part += 1
+            write_table(table_from_rows(articles, ARTICLES, "articles"), str(out / f"articles-{part}.parquet"))
+            write_table(table_from_rows(rows, VISIT_EVENTS, "visit_events"), str(out / f"events-{part}.parquet"))
+            articles, rows = [], []
+    if articles:
+        write_table(table_from_rows(articles, ARTICLES, "articles"), str(out / "articles-last.parquet"))
+        write_table(table_from_rows(rows, VISIT_EVENTS, "visit_events"), str(out / "events-last.parquet"))
+    seconds = time.perf_counter() - start
+    return {"articles": len(pages), "seconds": seconds}
+
+
+def run_pipeline(root: Path, out: Path, workers: int) -> dict[str, Any]:
+    from newsbeam.config import load_config
+    from pipeline.run import run_batch
+
+    cfg = load_config(REPO / "configs" / "defaults.yaml")
+    cfg["samples"]["serve"] = str(root / "site")
+    cfg["fetch"]["allow_private_hosts"] = True
+    feeds = sorted((root / "feeds").glob("*.xml"))
+    argv = [f"--feed={f}" for f in feeds] + [f"--out={out}", "--runner=FnApiRunner",
+                                             f"--direct_num_workers={workers}"]
+    if workers > 1:
+        argv.append("--direct_running_mode=multi_processing")
+    start = time.perf_counter()
+    manifest = run_batch(argv, cfg)
+    seconds = time.perf_counter() - start
+    return {"articles": manifest["counts"]["articles_written"], "seconds": seconds,
+            "balanced": manifest["balanced"]}
+
+
+def child(mode: str, root: Path) -> None:
+    out = Path(tempfile.mkdtemp(prefix=f"bench-{mode}-"))
+    if mode == "loop":
+        result = run_loop(root, out)
+    else:
+        result = run_pipeline(root, out, workers=int(mode[-1]))
+    result["peak_rss_mb"] = _peak_rss_mb()
+    print("RESULT " + json.dumps(result))
+
+
+def measure(mode: str, root: Path) -> dict[str, Any]:
+    done = subprocess.run([sys.executable, __file__, "--child", mode, str(root)], capture_output=True, text=True,
+                          check=False, cwd=REPO)
+    for line in done.stdout.splitlines():
+        if line.startswith("RESULT "):
+            result: dict[str, Any] = json.loads(line[7:])
+            result["rate"] = result["articles"] / result["seconds"]
+            return result
+    raise RuntimeError(f"{mode} failed:\n{done.stderr[-3000:]}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
+    parser.add_argument("--modes", default="loop,fnapi1,fnapi2")
+    parser.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child:
+        child(args.child[0], Path(args.child[1]))
+        return
+    from benchmarks.corpus import build_corpus
+
+    print(f"machine: {os.cpu_count()} cores; python {sys.version.split()[0]}")
+    print(f"{'N':>6} {'mode':>7} {'articles':>8} {'seconds':>8} {'art/s':>7} {'peak MB':>8}")
+    results: dict[int, dict[str, dict[str, Any]]] = {}
+    for n in args.sizes:
+        root = Path(tempfile.mkdtemp(prefix=f"corpus-{n}-"))
+        build_corpus(root, n_pages=n, hosts=4)
+        results[n] = {}
+        for mode in args.modes.split(","):
+            r = measure(mode, root)
+            results[n][mode] = r
+            print(f"{n:>6} {mode:>7} {r['articles']:>8} {r['seconds']:>8.1f} {r['rate']:>7.1f} {r['peak_rss_mb']:>8.0f}",
+                  flush=True)
+        res = results[n]
+        if "loop" in res and "fnapi1" in res:
+            print(f"{n:>6} pipeline 1 worker / loop: {res['fnapi1']['rate'] / res['loop']['rate']:.2f}x (target >= 0.8)")
+        if "fnapi1" in res and "fnapi2" in res:
+            print(f"{n:>6} 2 workers / 1 worker: {res['fnapi2']['rate'] / res['fnapi1']['rate']:.2f}x (target >= 1.7)")
+    if len(results) >= 2:
+        small, large = min(results), max(results)
+        for mode in results[small]:
+            if mode in results[large]:
+                ratio = results[large][mode]["peak_rss_mb"] / results[small][mode]["peak_rss_mb"]
+                print(f"peak memory {mode}: N={large} / N={small} = {ratio:.2f}x (target <= 1.3)")
+
+
+if __name__ == "__main__":
+    main()
