@@ -48,7 +48,7 @@ class ArticleExtractor:
         raw_authors = meta.raw_authors or body.authors
         return ExtractedArticle(
             title=meta.title or body.title,
-            authors=self._authors.clean(raw_authors),
+            authors=self._authors.clean(raw_authors, url, meta.site_name),
             published_at=meta.published_at or as_utc(body.published_at),
             language=self._language.resolve(meta.declared_language, body.text),
             text=body.text,

@@ -23,7 +23,7 @@ DATE_KEYS = (
 TITLE_KEYS = ("og:title", "twitter:title", "headline", "title", "dc.title", "sailthru.title", "parsely-title")
 AUTHOR_KEYS = (
     "author", "article:author", "parsely-author", "sailthru.author", "dc.creator", "dcterms.creator",
-    "byl", "twitter:creator", "authors",
+    "byl", "authors",
 )
 LANG_KEYS = ("og:locale", "content-language", "language", "dc.language", "inlanguage")
 ARTICLE_TYPES = frozenset(
@@ -45,6 +45,7 @@ class PageMetadata:
     published_at: datetime | None = None
     raw_authors: list[str] = field(default_factory=list)
     declared_language: str | None = None
+    site_name: str | None = None
 
 
 class MetadataReader:
@@ -63,6 +64,7 @@ class MetadataReader:
             published_at=self._published(tree, metas, ld, url),
             raw_authors=self._authors(tree, metas, ld),
             declared_language=self._declared_language(tree, metas, ld),
+            site_name=metas.get("og:site_name", [None])[0],
         )
 
     # --- sources -----------------------------------------------------------
@@ -104,22 +106,21 @@ class MetadataReader:
     # --- fields ------------------------------------------------------------
 
     def _title(self, tree: HtmlElement, metas: dict[str, list[str]], ld: list[dict[str, Any]]) -> str | None:
-        for key in TITLE_KEYS[:2]:
-            if key in metas:
-                return self._strip_site(self._clean(metas[key][0]), metas)
-        for node in ld:
-            headline = node.get("headline")
-            if isinstance(headline, str) and headline.strip():
-                return self._clean(headline)
-        h1s = [self._clean(h.text_content()) for h in tree.iter("h1")]
+        """og:title, twitter:title, JSON-LD headline or <title>; narrowed to the page's <h1> when that is inside it."""
         title_el = tree.find(".//title")
-        page_title = self._clean(title_el.text_content()) if title_el is not None else ""
+        candidates = [self._strip_site(self._clean(metas[k][0]), metas) for k in TITLE_KEYS[:2] if k in metas]
+        candidates += [self._clean(n["headline"]) for n in ld if isinstance(n.get("headline"), str)]
+        if title_el is not None:
+            candidates.append(self._strip_site(self._clean(title_el.text_content()), metas))
+        h1s = [self._clean(h.text_content()) for h in tree.iter("h1")][:3]
+        title = next((c for c in candidates if c), None)
+        if title is None:
+            return next((h for h in h1s if h), None)
         for h1 in h1s:
-            if h1 and page_title and h1 in page_title:
+            # "Opinion | Headline", "Headline | Editorial", "Headline - Site": the h1 is the headline itself
+            if h1 and h1 != title and h1 in title and len(h1) >= 0.25 * len(title) and " " in h1:
                 return h1
-        if page_title:
-            return self._strip_site(page_title, metas)
-        return next((h for h in h1s if h), None)
+        return title
 
     def _strip_site(self, title: str, metas: dict[str, list[str]]) -> str:
         site = self._clean(metas.get("og:site_name", [""])[0]).casefold()
@@ -171,8 +172,11 @@ class MetadataReader:
         from_meta = [v for k in AUTHOR_KEYS for v in metas.get(k, []) if not v.startswith("@")]
         if from_meta:
             return from_meta
-        marked = tree.xpath("//*[@rel='author' or @itemprop='author' or @class='byline' or @class='author']")
-        return [self._clean(el.text_content()) for el in marked[:5]]
+        marked = tree.xpath(
+            "//*[@rel='author' or @itemprop='author' or @class='byline' or @class='author']"
+            "[not(ancestor::*[contains(@id, 'comment') or contains(@class, 'comment')])]"
+        )
+        return [self._clean(el.text_content()) for el in marked[:2]]
 
     def _ld_names(self, author: Any) -> list[str]:
         if isinstance(author, str):
