@@ -99,10 +99,7 @@ def run_pipeline(root: Path, out: Path, workers: int) -> dict[str, Any]:
 
 def child(mode: str, root: Path) -> None:
     out = Path(tempfile.mkdtemp(prefix=f"bench-{mode}-"))
-    if mode == "loop":
-        result = run_loop(root, out)
-    else:
-        result = run_pipeline(root, out, workers=int(mode[-1]))
+    result = run_loop(root, out) if mode == "loop" else run_pipeline(root, out, workers=int(mode[-1]))
     result["peak_rss_mb"] = _peak_rss_mb()
     print("RESULT " + json.dumps(result))
 
@@ -139,11 +136,12 @@ def main() -> None:
         for mode in args.modes.split(","):
             r = measure(mode, root)
             results[n][mode] = r
-            print(f"{n:>6} {mode:>7} {r['articles']:>8} {r['seconds']:>8.1f} {r['rate']:>7.1f} {r['peak_rss_mb']:>8.0f}",
-                  flush=True)
+            print(f"{n:>6} {mode:>7} {r['articles']:>8} {r['seconds']:>8.1f} {r['rate']:>7.1f} "
+                  f"{r['peak_rss_mb']:>8.0f}", flush=True)
         res = results[n]
         if "loop" in res and "fnapi1" in res:
-            print(f"{n:>6} pipeline 1 worker / loop: {res['fnapi1']['rate'] / res['loop']['rate']:.2f}x (target >= 0.8)")
+            ratio = res["fnapi1"]["rate"] / res["loop"]["rate"]
+            print(f"{n:>6} pipeline 1 worker / loop: {ratio:.2f}x (target >= 0.8)")
         if "fnapi1" in res and "fnapi2" in res:
             print(f"{n:>6} 2 workers / 1 worker: {res['fnapi2']['rate'] / res['fnapi1']['rate']:.2f}x (target >= 1.7)")
     if len(results) >= 2:

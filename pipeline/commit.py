@@ -36,7 +36,7 @@ def _match(pattern: str) -> list[str]:
         return []
 
 
-def _write_json(path: str, data: Any) -> None:
+def write_json(path: str, data: Any) -> None:
     tmp = path + ".tmp"
     _ensure_parent(path)
     with FileSystems.create(tmp) as fh:
@@ -89,7 +89,7 @@ def recover(out_dir: str) -> list[str]:
     for journal in _match(FileSystems.join(out_dir, STAGING, "*", JOURNAL)):
         state = _read_json(journal)
         _apply_moves([tuple(m) for m in state["moves"]])  # type: ignore[misc]
-        _write_json(FileSystems.join(out_dir, RUNS, f"{state['run_id']}.json"), state["manifest"])
+        write_json(FileSystems.join(out_dir, RUNS, f"{state['run_id']}.json"), state["manifest"])
         done.append(state["run_id"])
     root = FileSystems.join(out_dir, STAGING)
     runs = {path[len(root):].lstrip("/").split("/")[0] for path in _match(FileSystems.join(root, "**"))}
@@ -165,19 +165,19 @@ def build_manifest(plan: RunPlan, moves: list[tuple[str, str]], records: list[di
             ),
             key=lambda r: (r["publisher"], r["line"]),
         ),
-        "settings": {"sources": plan.sources, "output": plan.out_dir, "config": _public_config(plan.config)},
+        "settings": {"sources": plan.sources, "output": plan.out_dir, "config": public_config(plan.config)},
     }
 
 
-def _public_config(cfg: dict[str, Any]) -> dict[str, Any]:
+def public_config(cfg: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in cfg.items() if not k.startswith("_")}
 
 
-def _save_feed_state(plan: RunPlan, records: list[dict[str, Any]]) -> None:
+def save_feed_state(plan: RunPlan, records: list[dict[str, Any]]) -> None:
     state = dict(plan.validators)
     for feed in (r for r in records if r["kind"] == "feed" and r.get("status") in ("ok", "malformed")):
         state[feed["feed_url"]] = {k: feed.get(k) for k in ("etag", "last_modified", "content_sha1")}
-    _write_json(FileSystems.join(plan.out_dir, STATE, FEED_STATE_FILE), state)
+    write_json(FileSystems.join(plan.out_dir, STATE, FEED_STATE_FILE), state)
 
 
 def _save_syndication(plan: RunPlan, records: list[dict[str, Any]], manifest: dict[str, Any]) -> None:
@@ -199,10 +199,10 @@ def commit(plan: RunPlan, runner: str) -> dict[str, Any]:
     records = _records(staging)
     manifest = build_manifest(plan, moves, records, runner, dt.datetime.now(dt.timezone.utc))
     journal = FileSystems.join(staging, JOURNAL)
-    _write_json(journal, {"run_id": plan.run_id, "moves": moves, "manifest": manifest})
+    write_json(journal, {"run_id": plan.run_id, "moves": moves, "manifest": manifest})
     _apply_moves(moves)
-    _save_feed_state(plan, records)
+    save_feed_state(plan, records)
     _save_syndication(plan, records, manifest)
-    _write_json(FileSystems.join(plan.out_dir, RUNS, f"{plan.run_id}.json"), manifest)
+    write_json(FileSystems.join(plan.out_dir, RUNS, f"{plan.run_id}.json"), manifest)
     _delete_dir(staging)
     return manifest

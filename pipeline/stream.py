@@ -38,7 +38,7 @@ from apache_beam.runners.runner import PipelineState
 
 from newsbeam.config import ConfigError
 from pipeline.build import add_stages
-from pipeline.commit import _public_config, _save_feed_state, _write_json, build_manifest
+from pipeline.commit import build_manifest, public_config, save_feed_state, write_json
 from pipeline.options import NewsbeamOptions
 from pipeline.plan import RUNS, STATE, RunPlan, plan_run
 from pipeline.run import serve_samples
@@ -216,8 +216,8 @@ def finalize(plan: RunPlan, runner: str, extra: dict[str, Any]) -> dict[str, Any
     manifest["mode"] = "stream"
     manifest["stream"] = {**extra, "windows_written": len(windows),
                           "polls": len({r.get("poll") for r in records if r.get("kind") == "feed"})}
-    _save_feed_state(plan, records)
-    _write_json(FileSystems.join(plan.out_dir, RUNS, f"{plan.run_id}.json"), manifest)
+    save_feed_state(plan, records)
+    write_json(FileSystems.join(plan.out_dir, RUNS, f"{plan.run_id}.json"), manifest)
     FileSystems.delete([rdir])
     return manifest
 
@@ -257,7 +257,7 @@ def _run_job(beam_argv: list[str], options: PipelineOptions, plan: RunPlan, sett
     runner = runner_name(beam_argv) or DEFAULT_STREAM_RUNNER
     write_json(FileSystems.join(rdir, RUN_FILE), {
         "run_id": plan.run_id, "started_at": plan.started_at.isoformat(), "sources": plan.sources,
-        "config": _public_config(plan.config), "runner": runner, "stream": settings.as_dict()})
+        "config": public_config(plan.config), "runner": runner, "stream": settings.as_dict()})
     known_guids = known_guid_keys(plan.out_dir)
     with StopSignals(FileSystems.join(rdir, STOP_FILE)) as stop:
         staged = _is_staged(beam_argv)

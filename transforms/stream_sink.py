@@ -25,7 +25,7 @@ from apache_beam.metrics import Metrics
 from newsbeam.parquet import table_from_rows, write_table
 from schemas import DATASETS
 from transforms.envelope import ARTICLE, ERROR, ITEM, PAGE, Record
-from transforms.write import _json_default
+from transforms.write import json_default
 
 WINDOWS_DIR = "windows"
 STAGING_DIR = "staging"
@@ -37,7 +37,7 @@ def write_json(path: str, data: Any) -> None:
     ensure_parent(path)
     tmp = path + ".tmp"
     with FileSystems.create(tmp) as fh:
-        fh.write(json.dumps(data, default=_json_default, sort_keys=True).encode("utf-8"))
+        fh.write(json.dumps(data, default=json_default, sort_keys=True).encode("utf-8"))
     if FileSystems.exists(path):
         FileSystems.delete([path])
     FileSystems.rename([tmp], [path])

@@ -25,7 +25,7 @@ from transforms.envelope import ARTICLE, ERROR, Record
 RECORDS_DIR = "_records"
 
 
-def _json_default(value: Any) -> Any:
+def json_default(value: Any) -> Any:
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()
     raise TypeError(f"not JSON serialisable: {type(value).__name__}")
@@ -74,7 +74,7 @@ class _StageFn(beam.DoFn):
         if self._records:
             path = FileSystems.join(self._staging, RECORDS_DIR, f"part-{part}.json")
             with FileSystems.create(path) as fh:
-                fh.write(json.dumps(self._records, default=_json_default).encode("utf-8"))
+                fh.write(json.dumps(self._records, default=json_default).encode("utf-8"))
             self._records = []
 
 

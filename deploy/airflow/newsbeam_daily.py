@@ -1,9 +1,11 @@
 """The daily newsbeam batch job, scheduled by Airflow.
 
-Put this file in the DAGs folder and set two Airflow Variables:
+Put this file in the DAGs folder and set Airflow Variables:
 ``newsbeam_repo`` (a checkout of this repository on the Airflow workers, with
-``pip install -e .[gcp]`` done) and ``newsbeam_config`` (default
-``configs/dataflow.yaml``). The job is incremental: it processes only items
+``pip install -e .[gcp]`` done), ``newsbeam_config`` (default
+``configs/dataflow.yaml``) and ``newsbeam_runner`` (default
+``DataflowRunner``, which needs apache-airflow-providers-google; or
+``FlinkRunner``/``SparkRunner`` with their configs). The job is incremental: it processes only items
 not yet in the output, so a retried or re-run day adds nothing twice.
 """
 
@@ -17,6 +19,7 @@ from airflow.providers.apache.beam.operators.beam import BeamRunPythonPipelineOp
 
 REPO = Variable.get("newsbeam_repo", default_var="/opt/newsbeam")
 CONFIG = Variable.get("newsbeam_config", default_var="configs/dataflow.yaml")
+RUNNER = Variable.get("newsbeam_runner", default_var="DataflowRunner")
 
 with DAG(
     dag_id="newsbeam_daily",
@@ -31,7 +34,7 @@ with DAG(
     BeamRunPythonPipelineOperator(
         task_id="newsbeam_batch",
         py_file=f"{REPO}/deploy/newsbeam_job.py",
-        runner="DataflowRunner",
+        runner=RUNNER,
         # The runner's options live in the config's `beam:` section.
         pipeline_options={"config": f"{REPO}/{CONFIG}"},
         py_interpreter="python3",
