@@ -232,19 +232,12 @@ class VisitEventExtractor:
         mentions += self.people.descriptions(sent, st.registry, idx, low)
         mentions.sort(key=lambda m: m.start)
         if not (self.prefilter.search(low) or (st.mentions and self.future_verb_lc.search(low))):
-            for p in self.gaz.find(sent):
-                if p.kind in ("country", "demonym"):
-                    st.country_counts[p.country] = st.country_counts.get(p.country, 0) + 1
+            st.counted.append(sent)  # its countries are counted only if a row needs them (_country_counts)
             self._remember_subject(mentions, st)
             return
-        places = [
-            p
-            for p in self.gaz.find(sent)
-            if not any(pm.start <= p.start < pm.end and pm.kind == "name" for pm in mentions)
-        ]
-        for p in places:
-            if p.kind in ("country", "demonym"):
-                st.country_counts[p.country] = st.country_counts.get(p.country, 0) + 1
+        names = [pm for pm in mentions if pm.kind == "name"]
+        places = [p for p in self.gaz.find(sent) if not any(pm.start <= p.start < pm.end for pm in names)]
+        st.counted.append([p.country for p in places if p.kind in ("country", "demonym")])
         ctx = _SentCtx(idx, sent, mentions, places, None, pub, self.dates)
         before = len(st.mentions)
         for kind, pat in self.triggers:
@@ -672,11 +665,26 @@ class VisitEventExtractor:
         if v.person.country:
             return v.person.country
         own = {mn.country for mn in st.mentions if mn.person is v.person}
-        counts = [(n, c) for c, n in st.country_counts.items() if c not in own]
+        country_counts = self._country_counts(st)
+        counts = [(n, c) for c, n in country_counts.items() if c not in own]
         if not counts:
             return None
-        order = list(st.country_counts)
+        order = list(country_counts)
         return max(counts, key=lambda nc: (nc[0], -order.index(nc[1])))[1]
+
+    def _country_counts(self, st: _ArticleState) -> dict[str, int]:
+        """Countries and demonyms named in the article, in order of first mention (places inside a name
+        are left out in sentences with a trigger)."""
+        if st.country_counts is None:
+            st.country_counts = {}
+            for item in st.counted:
+                found = item if isinstance(item, list) else self._countries_in(item)
+                for country in found:
+                    st.country_counts[country] = st.country_counts.get(country, 0) + 1
+        return st.country_counts
+
+    def _countries_in(self, sent: str) -> list[str]:
+        return [p.country for p in self.gaz.find(sent) if p.kind in ("country", "demonym")]
 
     def _row(self, v: Visit, pub: dt.date | None, st: _ArticleState) -> dict:
         ms = v.mentions
@@ -741,7 +749,8 @@ class _ArticleState:
     last_subject: Person | None = None
     last_visit: tuple[Person, str] | None = None
     travellers: set[int] = field(default_factory=set)
-    country_counts: dict[str, int] = field(default_factory=dict)
+    counted: list[str | list[str]] = field(default_factory=list)  # per sentence: its text, or its countries
+    country_counts: dict[str, int] | None = None  # from counted, when first needed
 
 
 def _contradicts(v: Visit, mn: Mention) -> bool:

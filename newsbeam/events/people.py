@@ -651,8 +651,19 @@ TITLE_SYNONYMS: tuple[tuple[str, str], ...] = (("premier", "Prime Minister"), ("
 
 
 # A capitalised run: its words (start, end, text) relative to the run, and its spans of name-like words.
-_RunInfo = tuple[tuple[tuple[int, int, str], ...], tuple[tuple[int, int], ...]]
+_Span = tuple[int, int, bool, str, str, bool, bool, bool]
+_RunInfo = tuple[tuple[tuple[int, int, str], ...], tuple[_Span, ...]]
 _MISSING = object()
+
+
+def _is_org(word: str) -> bool:
+    """A capitalised organisation word ("Bank", "Times") next to a name: the run names no person."""
+    return word.lower() in ORG_WORDS and word[0].isupper()
+
+
+def _strip_s(word: str) -> str:
+    """'Khan's' -> 'Khan'."""
+    return word[:-2] if word.endswith(("'s", "’s")) else word
 
 
 def _may_qualify(word: str) -> bool:
@@ -664,7 +675,7 @@ def _may_qualify(word: str) -> bool:
         or low.rstrip(".") in TITLE_MODIFIERS
         or word == "-"
         or low.startswith("ex-")
-        or (low in ORG_WORDS and word[0].isupper())
+        or _is_org(word)
     )
 
 
@@ -722,6 +733,8 @@ class PeopleFinder:
         self._run_cache: dict[str, _RunInfo | None] = {}
         self.run_re = re.compile(r"(?<![\w'’-])[A-ZÀ-Ý][\w'’.\-]*(?:\s+[A-ZÀ-Ý][\w'’.\-]*)*")
         self.pronoun_re = re.compile(r"\b(he|she|his|her|they|their)\b", re.I)
+        self.of_re = re.compile(r"\s+of\s+((?:the\s+)?[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?)")
+        self.desc_gate = re.compile("|".join(DESCRIPTION_HEADS))
 
     def new_registry(self) -> dict[str, Person]:
         return {}
@@ -737,8 +750,8 @@ class PeopleFinder:
                 continue
             base = run.start()
             words = [(s + base, e + base, w) for s, e, w in info[0]]
-            for i, j in info[1]:
-                mention = self._person_in_run(sent, base, words, i, j, registry, offset)
+            for span in info[1]:
+                mention = self._person_in_run(sent, base, words, span, registry, offset)
                 if mention is not None:
                     out.append(mention)
         return out
@@ -751,14 +764,14 @@ class PeopleFinder:
         info: _RunInfo | None = None
         if any(self._namelike_cached(w) for w in run.split()):
             tokens = tuple((m.start(), m.end(), m.group()) for m in self.word_re.finditer(run))
-            spans: list[tuple[int, int]] = []
+            spans: list[_Span] = []
             i = 0
             while i < len(tokens):
                 j = i
                 while j < len(tokens) and self._namelike_cached(tokens[j][2]):
                     j += 1
                 if j > i:
-                    spans.append((i, j))
+                    spans.append(self._span(tokens, i, j))
                 i = max(j, i + 1)
             info = (tokens, tuple(spans))
         if len(self._run_cache) > 100000:
@@ -766,24 +779,54 @@ class PeopleFinder:
         self._run_cache[run] = info
         return info
 
+    def _span(self, words: tuple[tuple[int, int, str], ...], i: int, j: int) -> _Span:
+        """What :meth:`_make_person` decides from the run's own words: (i, j, rejected, name, surname,
+        possessive, single word, single word is a place)."""
+        tokens = [w for _s, _e, w in words[i:j]]
+        possessive = tokens[-1].endswith(("'s", "’s"))
+        tokens[-1] = _strip_s(tokens[-1])
+        tokens = [t.rstrip(".") if len(t) > 2 else t for t in tokens]
+        surname = tokens[-1].lower()
+        single = len(tokens) == 1
+        rejected = (
+            (j < len(words) and _is_org(words[j][2].rstrip(".")))
+            or (i > 0 and _is_org(words[i - 1][2]))
+            or len(tokens) > 4
+            or (single and len(surname) < 3)
+        )
+        place = single and self.gaz.lookup(surname) is not None
+        return (i, j, rejected, " ".join(tokens), surname, possessive, single, place)
+
     def _person_in_run(
         self,
         sent: str,
         base: int,
         words: list[tuple[int, int, str]],
-        i: int,
-        j: int,
+        span: _Span,
         registry: dict[str, Person],
         offset: int,
     ) -> PersonMention | None:
-        """:meth:`_make_person` on the run's words alone when the words before the run cannot change the
-        outcome, else on the words from 90 characters before the run (as a title can reach that far)."""
+        """A person from one span of name-like words.  The words before the run (from 90 characters back, as
+        a title can reach that far) are tokenised only when they can change the outcome."""
+        i, j, rejected, name, surname, possessive, single, place = span
+        if rejected:
+            return None
         if base > 0 and self._needs_context(sent, base, words, i):
             lo = max(0, base - 90)
             before = [(m.start(), m.end(), m.group()) for m in self.word_re.finditer(sent, lo, base)]
             words = before + words
             i, j = i + len(before), j + len(before)
-        return self._make_person(sent, words, i, j, words[i:j], registry, offset)
+            if i > 0 and _is_org(words[i - 1][2]):
+                return None
+        title, country = self._title_before(sent, words, i)
+        honor = i > 0 and words[i - 1][2].lower() in HONORIFICS
+        if single and not (title or honor or surname in registry):
+            return None
+        if single and not (title or honor) and place:
+            return None
+        after_country = self._of_country(sent, words[j - 1][1])
+        person = self._register(name, surname, title, country or after_country, registry, offset)
+        return PersonMention(words[i][0], words[j - 1][1], person, "name", possessive)
 
     def _needs_context(self, sent: str, base: int, words: list[tuple[int, int, str]], i: int) -> bool:
         k, has_head = self._title_walk(words, i)
@@ -843,39 +886,6 @@ class PeopleFinder:
             return False
         found = self.gaz.lookup(base)
         return found is None or found[0] == "city"
-
-    def _make_person(
-        self,
-        sent: str,
-        words: list[tuple[int, int, str]],
-        i: int,
-        j: int,
-        run: list[tuple[int, int, str]],
-        registry: dict[str, Person],
-        offset: int,
-    ) -> PersonMention | None:
-        if j < len(words) and words[j][2].lower().rstrip(".") in ORG_WORDS and words[j][2][0].isupper():
-            return None
-        if i > 0 and words[i - 1][2].lower() in ORG_WORDS and words[i - 1][2][0].isupper():
-            return None
-        tokens = [w for _s, _e, w in run]
-        possessive = tokens[-1].endswith(("'s", "’s"))
-        tokens[-1] = re.sub(r"['’]s$", "", tokens[-1])
-        tokens = [t.rstrip(".") if len(t) > 2 else t for t in tokens]
-        if len(tokens) > 4:
-            return None
-        title, country = self._title_before(sent, words, i)
-        honor = i > 0 and words[i - 1][2].lower() in HONORIFICS
-        surname = tokens[-1].lower()
-        if len(tokens) == 1 and not (title or honor or surname in registry):
-            return None
-        if len(tokens) == 1 and len(surname) < 3:
-            return None
-        if len(tokens) == 1 and not (title or honor) and self.gaz.lookup(surname) is not None:
-            return None
-        after_country = self._of_country(sent, run[-1][1])
-        person = self._register(" ".join(tokens), surname, title, country or after_country, registry, offset)
-        return PersonMention(run[0][0], run[-1][1], person, "name", possessive)
 
     def _register(
         self,
@@ -939,14 +949,14 @@ class PeopleFinder:
             if k - n + 1 < 0:
                 continue
             phrase = sent[words[k - n + 1][0] : words[k][1]]
-            phrase = re.sub(r"['’]s$", "", phrase)
+            phrase = _strip_s(phrase)
             found = self.gaz.lookup(phrase)
             if found and found[0] in ("country", "demonym"):
                 return found[1]
         return None
 
     def _of_country(self, sent: str, pos: int) -> str | None:
-        m = re.match(r"\s+of\s+((?:the\s+)?[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?)", sent[pos:])
+        m = self.of_re.match(sent, pos)
         if not m:
             return None
         found = self.gaz.lookup(m.group(1))
@@ -966,7 +976,7 @@ class PeopleFinder:
     ) -> list[PersonMention]:
         out: list[PersonMention] = []
         low = sent.lower() if low is None else low
-        if not any(head in low for head in DESCRIPTION_HEADS):  # desc_re needs one of these words
+        if not self.desc_gate.search(low):  # desc_re needs one of these words
             return out
         for m in self.desc_re.finditer(sent):
             det = m.group(1).lower()
