@@ -12,7 +12,6 @@ a part of a run without the rest of it.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 from collections import Counter
 from typing import Any
@@ -20,6 +19,7 @@ from typing import Any
 import pyarrow.parquet as pq
 from apache_beam.io.filesystems import FileSystems
 
+from newsbeam.fsio import apply_moves, delete_dir, match, read_json, write_json
 from newsbeam.syndication.store import SIGNATURE, save_signatures, write_visits_snapshot
 from pipeline.plan import FEED_STATE_FILE, RUNS, STAGING, STATE, RunPlan
 from schemas import DATASETS
@@ -29,72 +29,29 @@ _LOG = logging.getLogger(__name__)
 JOURNAL = "_COMMITTING.json"
 
 
-def _match(pattern: str) -> list[str]:
-    try:
-        return sorted(m.path for m in FileSystems.match([pattern])[0].metadata_list)
-    except Exception:
-        return []
-
-
-def write_json(path: str, data: Any) -> None:
-    tmp = path + ".tmp"
-    _ensure_parent(path)
-    with FileSystems.create(tmp) as fh:
-        fh.write(json.dumps(data, indent=2, sort_keys=True, default=str).encode("utf-8"))
-    if FileSystems.exists(path):
-        FileSystems.delete([path])
-    FileSystems.rename([tmp], [path])
-
-
-def _read_json(path: str) -> Any:
-    with FileSystems.open(path) as fh:
-        return json.loads(fh.read().decode("utf-8"))
-
-
 def _staged_moves(plan_out: str, staging: str) -> list[tuple[str, str]]:
     moves = []
     for dataset in DATASETS:
-        for src in _match(FileSystems.join(staging, dataset, "*", "*.parquet")):
+        for src in match(FileSystems.join(staging, dataset, "*", "*.parquet")):
             partition = src.rstrip("/").split("/")[-2]
             name = src.rstrip("/").split("/")[-1]
             moves.append((src, FileSystems.join(plan_out, dataset, partition, name)))
     return moves
 
 
-def _ensure_parent(path: str) -> None:
-    parent = path.rstrip("/").rsplit("/", 1)[0]
-    if not FileSystems.exists(parent):
-        try:
-            FileSystems.mkdirs(parent)
-        except OSError:
-            pass  # made meanwhile, or a filesystem without directories
-
-
-def _apply_moves(moves: list[tuple[str, str]]) -> None:
-    for src, dst in moves:
-        if FileSystems.exists(src):
-            _ensure_parent(dst)
-            FileSystems.rename([src], [dst])
-
-
-def _delete_dir(path: str) -> None:
-    if FileSystems.exists(path):
-        FileSystems.delete([path])
-
-
 def recover(out_dir: str) -> list[str]:
     """Finish interrupted commits and drop abandoned staging directories.
     One batch job at a time per output directory (documented)."""
     done = []
-    for journal in _match(FileSystems.join(out_dir, STAGING, "*", JOURNAL)):
-        state = _read_json(journal)
-        _apply_moves([tuple(m) for m in state["moves"]])  # type: ignore[misc]
+    for journal in match(FileSystems.join(out_dir, STAGING, "*", JOURNAL)):
+        state = read_json(journal)
+        apply_moves(state["moves"])
         write_json(FileSystems.join(out_dir, RUNS, f"{state['run_id']}.json"), state["manifest"])
         done.append(state["run_id"])
     root = FileSystems.join(out_dir, STAGING)
-    runs = {path[len(root):].lstrip("/").split("/")[0] for path in _match(FileSystems.join(root, "**"))}
+    runs = {path[len(root):].lstrip("/").split("/")[0] for path in match(FileSystems.join(root, "**"))}
     for run_id in sorted(r for r in runs if r):
-        _delete_dir(FileSystems.join(root, run_id))
+        delete_dir(FileSystems.join(root, run_id))
     return done
 
 
@@ -105,8 +62,8 @@ def _num_rows(path: str) -> int:
 
 def _records(staging: str) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
-    for path in _match(FileSystems.join(staging, RECORDS_DIR, "*.json")):
-        out.extend(_read_json(path))
+    for path in match(FileSystems.join(staging, RECORDS_DIR, "*.json")):
+        out.extend(read_json(path))
     return out
 
 
@@ -200,9 +157,9 @@ def commit(plan: RunPlan, runner: str) -> dict[str, Any]:
     manifest = build_manifest(plan, moves, records, runner, dt.datetime.now(dt.timezone.utc))
     journal = FileSystems.join(staging, JOURNAL)
     write_json(journal, {"run_id": plan.run_id, "moves": moves, "manifest": manifest})
-    _apply_moves(moves)
+    apply_moves(moves)
     save_feed_state(plan, records)
     _save_syndication(plan, records, manifest)
     write_json(FileSystems.join(plan.out_dir, RUNS, f"{plan.run_id}.json"), manifest)
-    _delete_dir(staging)
+    delete_dir(staging)
     return manifest

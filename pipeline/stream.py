@@ -38,7 +38,7 @@ from apache_beam.runners.runner import PipelineState
 
 from newsbeam.config import ConfigError
 from pipeline.build import add_stages
-from pipeline.commit import build_manifest, public_config, save_feed_state, write_json
+from pipeline.commit import build_manifest, public_config, save_feed_state
 from pipeline.options import NewsbeamOptions
 from pipeline.plan import RUNS, STATE, RunPlan, plan_run
 from pipeline.run import serve_samples

@@ -14,7 +14,6 @@ the same files instead of adding copies.
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Iterable, Iterator
 from typing import Any
 
@@ -22,55 +21,14 @@ import apache_beam as beam
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.metrics import Metrics
 
+from newsbeam.fsio import apply_moves, ensure_parent, match, read_json, write_json
 from newsbeam.parquet import table_from_rows, write_table
 from schemas import DATASETS
 from transforms.envelope import ARTICLE, ERROR, ITEM, PAGE, Record
-from transforms.write import json_default
 
 WINDOWS_DIR = "windows"
 STAGING_DIR = "staging"
 JOURNAL_SUFFIX = ".journal.json"
-
-
-def write_json(path: str, data: Any) -> None:
-    """Write-then-rename: the file is whole or absent."""
-    ensure_parent(path)
-    tmp = path + ".tmp"
-    with FileSystems.create(tmp) as fh:
-        fh.write(json.dumps(data, default=json_default, sort_keys=True).encode("utf-8"))
-    if FileSystems.exists(path):
-        FileSystems.delete([path])
-    FileSystems.rename([tmp], [path])
-
-
-def read_json(path: str) -> Any:
-    with FileSystems.open(path) as fh:
-        return json.loads(fh.read().decode("utf-8"))
-
-
-def ensure_parent(path: str) -> None:
-    parent = path.rstrip("/").rsplit("/", 1)[0]
-    if "://" not in parent and not FileSystems.exists(parent):
-        try:
-            FileSystems.mkdirs(parent)
-        except OSError:
-            pass  # made meanwhile
-
-
-def match(pattern: str) -> list[str]:
-    try:
-        return sorted(m.path for m in FileSystems.match([pattern])[0].metadata_list)
-    except Exception:
-        return []
-
-
-def apply_moves(moves: list[list[str]]) -> None:
-    for src, dst in moves:
-        if FileSystems.exists(src):
-            ensure_parent(dst)
-            if FileSystems.exists(dst):
-                FileSystems.delete([dst])  # the same file from a retried bundle
-            FileSystems.rename([src], [dst])
 
 
 def window_tag(win: Any, pane_index: int) -> tuple[str, str]:

@@ -8,7 +8,6 @@ boilerplate) into the run's staging directory; the driver commits them
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import uuid
 from collections.abc import Iterator
@@ -18,17 +17,12 @@ import apache_beam as beam
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.metrics import Metrics
 
+from newsbeam.fsio import json_default
 from newsbeam.parquet import table_from_rows, write_table
 from schemas import DATASETS
 from transforms.envelope import ARTICLE, ERROR, Record
 
 RECORDS_DIR = "_records"
-
-
-def json_default(value: Any) -> Any:
-    if isinstance(value, dt.datetime | dt.date):
-        return value.isoformat()
-    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
 
 
 class _StageFn(beam.DoFn):
