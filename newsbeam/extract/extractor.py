@@ -12,6 +12,8 @@ from newsbeam.extract.metadata import MetadataReader
 from newsbeam.extract.model import BACKENDS, ExtractedArticle, ExtractionError
 from newsbeam.extract.page import Page
 
+MIN_ARTICLE_WORDS = 5  # fewer words than a sentence: a menu or an error page, not an article
+
 
 class ArticleExtractor:
     """Extracts title, authors, publication time, language and body text from fetched HTML.
@@ -43,7 +45,7 @@ class ArticleExtractor:
         page = Page(html, url)
         meta = self._metadata.read(page.tree, url)
         body: Body = self._body.extract(page)
-        if not body.text:
+        if len(body.text.split()) < MIN_ARTICLE_WORDS:
             raise ExtractionError(f"no article text found in {url}")
         raw_authors = meta.raw_authors or body.authors
         return ExtractedArticle(
