@@ -1,11 +1,13 @@
 """Near-duplicate clusters: copies of one story across publishers and runs.
 
-Two texts are the same story when their MinHash Jaccard estimate reaches
-``threshold``, or when the smaller one is (almost) contained in the larger
-(``min_containment``): a truncated copy, a teaser, a copy that cut the last
-paragraphs. Candidates come from an LSH index built at a lower threshold
-(``candidate_threshold``) so that contained copies are found too, then each
-candidate pair is checked. Clusters are the connected components.
+Two texts are the same story when their Jaccard similarity (of shingle
+sets) reaches ``threshold``, or when the smaller one is (almost) contained in
+the larger (``containment``): a truncated copy, a copy that cut the last
+paragraphs. Candidate pairs come from LSH over the MinHash signatures
+(bands of two rows, so that even pairs at the ``candidate`` floor are nearly
+always found; done with numpy over the signature matrix, see
+``docs/syndication.md``), then a vectorised MinHash pre-check, then the
+exact check on shingle hashes. Clusters are the connected components.
 
 A cluster's id is the ``article_id`` of its first copy: the copy an earlier
 run already wrote if there is one (written rows are never rewritten, so
@@ -20,14 +22,15 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from datasketch import LeanMinHash, MinHashLSH
+import numpy as np
 
-from newsbeam.syndication.minhash import SCHEME, SEED, Signature, similarity
+from newsbeam.syndication.minhash import Signature, similarity
 
 CANDIDATE_THRESHOLD = 0.2  # no pair below this Jaccard similarity is the same story
 LSH_ROWS = 2  # rows per LSH band: P(candidate) = 1 - (1 - J^2)^(num_perm/2); 0.93 at J = 0.2
 MIN_CONTAINMENT = 0.7  # share of the smaller text's shingles found in the larger one
 MIN_CONTAINED_SHINGLES = 20  # a text this short is never judged by containment alone
+ESTIMATE_MARGIN = 0.1  # pre-check: pairs whose MinHash estimate is this far under the floor are dropped
 
 
 @dataclass(frozen=True)
@@ -88,18 +91,46 @@ class _UnionFind:
             self._parent[max(ra, rb)] = min(ra, rb)
 
 
-def _index(members: Iterable[Member], num_perm: int) -> MinHashLSH:
-    """Bands of two rows: even a pair at the candidate threshold is nearly
-    always found; the pair check then weeds out the extra candidates."""
-    lsh = MinHashLSH(num_perm=num_perm, params=(num_perm // LSH_ROWS, LSH_ROWS))
-    with lsh.insertion_session() as session:
-        for m in members:
-            session.insert(m.article_id, _lean(m.signature), check_duplication=False)
-    return lsh
+def _band_keys(matrix: np.ndarray, rows: int) -> np.ndarray:
+    """One uint64 per (article, band): the band's ``rows`` values combined."""
+    n, num_perm = matrix.shape
+    bands = matrix[:, : (num_perm // rows) * rows].reshape(n, num_perm // rows, rows).astype(np.uint64)
+    keys = np.zeros(bands.shape[:2], dtype=np.uint64)
+    for r in range(rows):
+        keys = (keys << np.uint64(32)) ^ (keys >> np.uint64(32)) ^ bands[:, :, r]
+    return keys
 
 
-def _lean(sig: Signature) -> LeanMinHash:
-    return LeanMinHash(seed=SEED, hashvalues=sig.values(), scheme=SCHEME)
+def candidate_pairs(matrix: np.ndarray, is_new: np.ndarray, rows: int = LSH_ROWS) -> np.ndarray:
+    """LSH: index pairs ``(i, j)``, ``i < j``, at least one of them new, that
+    agree on all ``rows`` values of at least one band of their signatures."""
+    keys = _band_keys(matrix, rows)
+    found: list[np.ndarray] = []
+    for band in keys.T:
+        order = np.argsort(band, kind="stable")
+        ordered = band[order]
+        starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
+        sizes = np.diff(np.r_[starts, len(order)])
+        twos = starts[sizes == 2]
+        found.append(np.stack([order[twos], order[twos + 1]], axis=1))
+        for start, size in zip(starts[sizes > 2], sizes[sizes > 2]):
+            group = order[start : start + size]
+            i, j = np.triu_indices(size, 1)
+            found.append(np.stack([group[i], group[j]], axis=1))
+    pairs = np.sort(np.concatenate(found), axis=1).astype(np.int64) if found else np.zeros((0, 2), dtype=np.int64)
+    pairs = pairs[is_new[pairs[:, 0]] | is_new[pairs[:, 1]]]
+    n = np.int64(len(matrix))
+    codes = np.unique(pairs[:, 0] * n + pairs[:, 1])
+    return np.stack([codes // n, codes % n], axis=1)
+
+
+def _likely(matrix: np.ndarray, pairs: np.ndarray, floor: float) -> np.ndarray:
+    """The candidate pairs whose MinHash estimate is not clearly below ``floor``
+    (a vectorised pre-check; about three standard deviations of margin)."""
+    if not len(pairs):
+        return pairs
+    estimate = (matrix[pairs[:, 0]] == matrix[pairs[:, 1]]).mean(axis=1)
+    return pairs[estimate >= floor - ESTIMATE_MARGIN]
 
 
 def _link(new: list[Member], members: dict[str, Member], t: Thresholds) -> _UnionFind:
@@ -110,14 +141,16 @@ def _link(new: list[Member], members: dict[str, Member], t: Thresholds) -> _Unio
         uf.find(m.article_id)
         if m.cluster_id:
             uf.union(m.article_id, first_of_cluster.setdefault(m.cluster_id, m.article_id))
-    num_perm = len(next(iter(members.values())).signature.values())
-    lsh = _index(members.values(), num_perm)
-    for m in new:
-        if not m.signature.size:
-            continue
-        for other in lsh.query(_lean(m.signature)):
-            if other != m.article_id and same_story(m.signature, members[other].signature, t):
-                uf.union(m.article_id, other)
+    new_ids = {m.article_id for m in new}
+    items = [m for m in members.values() if m.signature.size]
+    if len(items) < 2:
+        return uf
+    matrix = np.stack([m.signature.values() for m in items])
+    is_new = np.array([m.article_id in new_ids for m in items])
+    for i, j in _likely(matrix, candidate_pairs(matrix, is_new), t.candidate):
+        a, b = items[i], items[j]
+        if same_story(a.signature, b.signature, t):
+            uf.union(a.article_id, b.article_id)
     return uf
 
 

@@ -12,15 +12,18 @@ from __future__ import annotations
 
 import base64
 import re
+import zlib
 from dataclasses import dataclass
 
 import numpy as np
 from datasketch import MinHash
-from datasketch.hashfunc import sha1_hash32
 
 SCHEME = "affine32"
 SEED = 1
 SHINGLE_WORDS = 4
+# Bumped when signatures change meaning (saved signatures of another version are recomputed).
+SIGNATURE_VERSION = 2
+_PRIME = np.uint32(0x01000193)  # the 32-bit FNV prime: odd, so the polynomial spreads
 
 
 @dataclass(frozen=True)
@@ -53,32 +56,74 @@ class Signer:
         self.shingle_words = shingle_words
         self._words = re.compile(r"\w+", re.UNICODE)
         self._permutations = MinHash(num_perm=num_perm, seed=SEED, scheme=SCHEME).permutations
+        self._token_hash = _TokenHashes()
 
     def tokens(self, text: str) -> list[str]:
         return self._words.findall(text.lower())
 
-    def shingles(self, text: str) -> set[bytes]:
-        """Distinct ``k``-word shingles of each line (never across lines, so
-        a boilerplate line inserted between paragraphs costs only its own
+    def shingles(self, text: str) -> list[tuple[str, ...]]:
+        """The ``k``-word shingles of each line (never across lines, so a
+        boilerplate line inserted between paragraphs costs only its own
         shingles); a line shorter than ``k`` words is one shingle."""
         k = self.shingle_words
-        out: set[bytes] = set()
+        out: list[tuple[str, ...]] = []
         for line in text.splitlines():
             words = self.tokens(line)
-            if len(words) <= k:
-                if words:
-                    out.add(" ".join(words).encode())
-                continue
-            out.update(" ".join(words[i : i + k]).encode() for i in range(len(words) - k + 1))
+            if words:
+                out.extend(tuple(words[i : i + k]) for i in range(max(1, len(words) - k + 1)))
         return out
 
+    def shingle_hashes(self, text: str) -> np.ndarray:
+        """Sorted distinct 32-bit hashes of :meth:`shingles`, vectorised: each
+        token is hashed once (crc32), each shingle is a polynomial of its
+        tokens' hashes (wrapping uint32 arithmetic)."""
+        k = self.shingle_words
+        hashes: list[int] = []
+        lines: list[int] = []
+        short: list[np.ndarray] = []
+        for n, line in enumerate(text.splitlines()):
+            words = self.tokens(line)
+            if 0 < len(words) < k:
+                short.append(_combine(np.array([self._token_hash[w] for w in words], dtype=np.uint32)[None, :]))
+            elif words:
+                hashes.extend(map(self._token_hash.__getitem__, words))
+                lines.extend([n] * len(words))
+        parts = short
+        if hashes:
+            windows = np.lib.stride_tricks.sliding_window_view(np.array(hashes, dtype=np.uint32), k)
+            line_ids = np.array(lines)
+            same_line = line_ids[: len(line_ids) - k + 1] == line_ids[k - 1 :]
+            parts = [*short, _combine(windows[same_line])]
+        return np.unique(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.uint32)
+
     def sign(self, text: str) -> Signature:
-        hashes = np.unique(np.array([sha1_hash32(s) for s in self.shingles(text)], dtype=np.uint32))
+        hashes = self.shingle_hashes(text)
         mh = MinHash(num_perm=self.num_perm, permutations=self._permutations, scheme=SCHEME, hashfunc=_as_is)
         if len(hashes):
-            mh.update_batch(hashes.tolist())
+            mh.update_batch(hashes)
         values = np.asarray(mh.hashvalues, dtype="<u4").tobytes()
         return Signature(values, len(hashes), hashes.astype("<u4").tobytes())
+
+
+class _TokenHashes(dict[str, int]):
+    """crc32 of each token, computed once per distinct token (bounded)."""
+
+    LIMIT = 1_000_000
+
+    def __missing__(self, token: str) -> int:
+        if len(self) >= self.LIMIT:
+            self.clear()
+        value = self[token] = zlib.crc32(token.encode())
+        return value
+
+
+def _combine(windows: np.ndarray) -> np.ndarray:
+    """One uint32 per row: ``((t0 * P + t1) * P + t2) * P + t3`` mod 2^32,
+    plus the row width (datasketch mixes the result before permuting)."""
+    h = np.zeros(windows.shape[0], dtype=np.uint32)
+    for j in range(windows.shape[1]):
+        h = h * _PRIME + windows[:, j]
+    return h + np.uint32(windows.shape[1])
 
 
 def _as_is(value: int) -> int:
