@@ -273,6 +273,8 @@ def test_signatures_saved_and_loaded_and_recomputed(tmp_path: Path, signer: Sign
     assert members["w1"].signature == signer.sign(arts[0]["text"])
     assert members["o1"].signature == signer.sign(arts[1]["text"])
     assert members["w1"].cluster_id == "w1"
+    other_length = load_earlier_members(str(tmp_path), 64)  # saved with 128 values: signed again
+    assert {len(m.signature.values()) for m in other_length} == {64}
     assert load_earlier_members(str(tmp_path / "nothing"), 128) == []
 
 

@@ -25,7 +25,7 @@ from apache_beam.io.filesystems import FileSystems
 
 from newsbeam.parquet import read_table, table_from_rows, write_table
 from newsbeam.syndication.clusters import Member
-from newsbeam.syndication.minhash import Signature, Signer
+from newsbeam.syndication.minhash import SIGNATURE_VERSION, Signature, Signer
 from newsbeam.syndication.visits import consolidate_visits
 from schemas import VISITS
 
@@ -46,6 +46,7 @@ _SIGNATURES = pa.schema(
         pa.field("cluster_id", pa.string()),
         pa.field("published_at", pa.timestamp("us", tz="UTC")),
         pa.field("num_perm", pa.int32()),
+        pa.field("version", pa.int32()),
         pa.field("size", pa.int32()),
         pa.field("hashvalues", pa.binary()),
         pa.field("shingles", pa.binary()),
@@ -90,7 +91,7 @@ def signature_record(article: dict[str, Any], sig: Signature, num_perm: int) -> 
     return {
         "kind": SIGNATURE, "article_id": article["article_id"], "cluster_id": article.get("cluster_id"),
         "duplicate_of": article.get("duplicate_of"), "published_at": article.get("published_at"),
-        "num_perm": num_perm, "size": sig.size, "hashvalues": sig.to_b64(),
+        "num_perm": num_perm, "version": SIGNATURE_VERSION, "size": sig.size, "hashvalues": sig.to_b64(),
         "shingles": base64.b64encode(sig.shingles).decode("ascii"),
     }
 
@@ -114,8 +115,8 @@ def save_signatures(out_dir: str, run_id: str, records: Iterable[dict[str, Any]]
 def _saved_signatures(out_dir: str, num_perm: int) -> dict[str, Signature]:
     saved: dict[str, Signature] = {}
     for row in _read_rows(_match(FileSystems.join(out_dir, STATE, SIGNATURES_DIR, "*.parquet")),
-                          ["article_id", "num_perm", "size", "hashvalues", "shingles"]):
-        if row["num_perm"] == num_perm and row["hashvalues"] is not None:
+                          ["article_id", "num_perm", "version", "size", "hashvalues", "shingles"]):
+        if row["num_perm"] == num_perm and row["version"] == SIGNATURE_VERSION and row["hashvalues"] is not None:
             saved[row["article_id"]] = Signature(bytes(row["hashvalues"]), int(row["size"] or 0),
                                                  bytes(row["shingles"] or b""))
     return saved
