@@ -15,6 +15,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from newsbeam.events.text import lower_agrees_with_ignorecase
+
 MONTHS: tuple[str, ...] = (
     "january",
     "february",
@@ -30,6 +32,23 @@ MONTHS: tuple[str, ...] = (
     "december",
 )
 MONTH_ABBR: tuple[str, ...] = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+# Substrings one of which a pattern needs to match at all (a cheap test before running it). Patterns compiled
+# with re.I are tested on the lower-cased text, and only where lower() and re.I agree.
+MONTH_STEMS: tuple[str, ...] = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+DATE_GATES: tuple[tuple[str, tuple[str, ...], bool], ...] = (
+    ("dmy_range", MONTH_STEMS, False),
+    ("mdy_range", MONTH_STEMS, False),
+    ("dmy", MONTH_STEMS, False),
+    ("mdy", MONTH_STEMS, False),
+    ("month", MONTH_STEMS, False),
+    ("year", ("19", "20"), False),
+    ("rel_day", ("today", "tonight", "terday", "tomorrow", "morning", "afternoon", "evening"), True),
+    ("weekday", ("day",), False),
+    ("rel_week", ("week",), True),
+    ("rel_month", ("month",), True),
+    ("rel_year", ("year",), True),
+    ("ago", ("ago",), True),
+)
 WEEKDAYS: tuple[str, ...] = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
@@ -80,6 +99,7 @@ class DateFinder:
         rng = r"\s*(?:-|–|—|to|and|until|through|till)\s*"
         yr = r"(?:,?\s+(\d{4}))?"
         wd = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+        self.gates: dict[str, tuple[tuple[str, ...], bool]] = {k: (w, f) for k, w, f in DATE_GATES}
         self.patterns: list[tuple[str, re.Pattern[str]]] = [
             ("dmy_range", re.compile(rf"\b(?:from\s+|on\s+|between\s+)?{day}{rng}{day}\s+(?:of\s+)?({mon}){yr}\b")),
             (
@@ -132,7 +152,12 @@ class DateFinder:
         """All date expressions in ``text`` (non-overlapping, earliest pattern wins)."""
         taken: list[tuple[int, int]] = []
         out: list[DateExpr] = []
+        low = text.lower() if lower_agrees_with_ignorecase(text) else None
         for kind, pat in self.patterns:
+            words, folded = self.gates[kind]
+            hay = text if not folded else low
+            if hay is not None and not any(w in hay for w in words):
+                continue
             for m in pat.finditer(text):
                 if any(m.start() < e and s < m.end() for s, e in taken):
                     continue

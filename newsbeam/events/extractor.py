@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from newsbeam.events.dates import DateExpr, DateFinder, toward_future
 from newsbeam.events.gazetteer import Gazetteer, Place
 from newsbeam.events.people import PeopleFinder, Person, PersonMention
-from newsbeam.events.text import SentenceSplitter
+from newsbeam.events.text import SentenceSplitter, lower_agrees_with_ignorecase
 
 EXTRACTOR_VERSION = "rules-0.1"
 
@@ -120,12 +120,15 @@ class VisitEventExtractor:
 
     def _compile(self) -> None:
         f = re.compile
-        # Applied to the lower-cased sentence; the lookahead lets the scan skip letters no stem starts with.
-        self.prefilter = f(
-            r"\b(?=[acdfghjlmprstvw])(?:visit|tour|trip|travel|flew|fly|flies|flown|went|(?:go|goes|going|gone|come|came|coming)\s+"
+        stems = (
+            r"(?:visit|tour|trip|travel|flew|fly|flies|flown|went|(?:go|goes|going|gone|come|came|coming)\s+"
             r"(?:back\s+)?to|head|arriv|land|leav|left|depart|spen[dt]|meet|met\b|talks|summit|attend|host|receiv|"
             r"welcom|journey|return|jet|speaking|stopover|mission|paid a call)"
         )
+        # The fast form runs on the lower-cased sentence (where lower() and (?i) agree); the
+        # lookahead lets the scan skip letters no stem starts with.
+        self.prefilter = f(r"\b(?=[acdfghjlmprstvw])" + stems)
+        self.prefilter_i = f(r"(?i)\b" + stems)
         self.triggers: list[tuple[str, re.Pattern[str]]] = [
             ("visit", f(r"\b(?:visit|visits|visited|visiting|toured|touring|tours)\b(?!\s+(?:to|of)\b)")),
             ("nominal", f(r"\b(?:visit|visits|trip|trips|tour|journey|stopover|mission)\b(?=\s+(?:to|of|in)\b)")),
@@ -231,7 +234,7 @@ class VisitEventExtractor:
         mentions = self.people.names(sent, st.registry, idx)
         mentions += self.people.descriptions(sent, st.registry, idx, low)
         mentions.sort(key=lambda m: m.start)
-        if not (self.prefilter.search(low) or (st.mentions and self.future_verb_lc.search(low))):
+        if not self._may_trigger(sent, low, st):
             st.counted.append(sent)  # its countries are counted only if a row needs them (_country_counts)
             self._remember_subject(mentions, st)
             return
@@ -247,6 +250,12 @@ class VisitEventExtractor:
         if len(st.mentions) == before:
             self._tour_stops(ctx, st)
         self._remember_subject(mentions, st)
+
+    def _may_trigger(self, sent: str, low: str, st: _ArticleState) -> bool:
+        """Could a trigger (or a tour stop, once a visit is known) be in this sentence?"""
+        if lower_agrees_with_ignorecase(sent):
+            return bool(self.prefilter.search(low) or (st.mentions and self.future_verb_lc.search(low)))
+        return bool(self.prefilter_i.search(sent) or (st.mentions and self.future_verb.search(sent)))
 
     def _tour_stops(self, ctx: _SentCtx, st: _ArticleState) -> None:
         """'He will see an orphanage in Tanzania ...' while on a tour: a planned stop of the tour."""

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from newsbeam.events.gazetteer import Gazetteer
+from newsbeam.events.text import lower_agrees_with_ignorecase
 
 TITLE_HEADS: frozenset[str] = frozenset(
     {
@@ -976,7 +977,8 @@ class PeopleFinder:
     ) -> list[PersonMention]:
         out: list[PersonMention] = []
         low = sent.lower() if low is None else low
-        if not self.desc_gate.search(low):  # desc_re needs one of these words
+        # desc_re needs one of these words (its head group is case-insensitive)
+        if lower_agrees_with_ignorecase(sent) and not self.desc_gate.search(low):
             return out
         for m in self.desc_re.finditer(sent):
             det = m.group(1).lower()

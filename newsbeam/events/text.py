@@ -122,3 +122,12 @@ def _last_word(text: str, start: int, end: int) -> str:
 
 def _needs_space_fix(line: str) -> bool:
     return "  " in line or "\t" in line or "\r" in line or "\f" in line or "\v" in line
+
+
+def lower_agrees_with_ignorecase(text: str) -> bool:
+    """True when searching ``text.lower()`` with an ASCII pattern finds what ``(?i)`` finds in ``text``.
+
+    Among all code points only these three differ (checked against Python's re over the whole Unicode range):
+    'İ' lower-cases to two characters, and re.IGNORECASE lets 'ı' match 'i' and 'ſ' match 's'.
+    """
+    return text.isascii() or not ("İ" in text or "ı" in text or "ſ" in text)
