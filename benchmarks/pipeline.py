@@ -78,28 +78,45 @@ def run_loop(root: Path, out: Path) -> dict[str, Any]:
     return {"articles": len(pages), "seconds": seconds}
 
 
-def run_pipeline(root: Path, out: Path, workers: int) -> dict[str, Any]:
+def _runner_args(mode: str) -> list[str]:
+    workers = int(mode[-1])
+    if mode.startswith("dask"):
+        return ["--runner=DaskRunner", f"--dask_npartitions={2 * workers}"]
+    argv = ["--runner=FnApiRunner", f"--direct_num_workers={workers}"]
+    return argv + (["--direct_running_mode=multi_processing"] if workers > 1 else [])
+
+
+def run_pipeline(root: Path, out: Path, mode: str) -> dict[str, Any]:
+    """``newsbeam run`` on the corpus: ``fnapiN`` (FnApiRunner, N worker
+    processes) or ``daskN`` (DaskRunner on a LocalCluster of N workers)."""
+    from contextlib import ExitStack
+
     from newsbeam.config import load_config
     from pipeline.run import run_batch
+    from pipeline.runners import with_defaults
 
     cfg = load_config(REPO / "configs" / "defaults.yaml")
     cfg["samples"]["serve"] = str(root / "site")
     cfg["fetch"]["allow_private_hosts"] = True
     feeds = sorted((root / "feeds").glob("*.xml"))
-    argv = [f"--feed={f}" for f in feeds] + [f"--out={out}", "--runner=FnApiRunner",
-                                             f"--direct_num_workers={workers}"]
-    if workers > 1:
-        argv.append("--direct_running_mode=multi_processing")
-    start = time.perf_counter()
-    manifest = run_batch(argv, cfg)
-    seconds = time.perf_counter() - start
+    argv = [f"--feed={f}" for f in feeds] + [f"--out={out}", *_runner_args(mode)]
+    with ExitStack() as stack:
+        if mode.startswith("dask"):
+            from dask.distributed import LocalCluster
+
+            cluster = stack.enter_context(LocalCluster(n_workers=int(mode[-1]), threads_per_worker=1,
+                                                       dashboard_address=None, silence_logs=40))
+            argv.append(f"--dask_address={cluster.scheduler_address}")
+        start = time.perf_counter()
+        manifest = run_batch(with_defaults(argv, "FnApiRunner"), cfg)
+        seconds = time.perf_counter() - start
     return {"articles": manifest["counts"]["articles_written"], "seconds": seconds,
             "balanced": manifest["balanced"]}
 
 
 def child(mode: str, root: Path) -> None:
     out = Path(tempfile.mkdtemp(prefix=f"bench-{mode}-"))
-    result = run_loop(root, out) if mode == "loop" else run_pipeline(root, out, workers=int(mode[-1]))
+    result = run_loop(root, out) if mode == "loop" else run_pipeline(root, out, mode)
     result["peak_rss_mb"] = _peak_rss_mb()
     print("RESULT " + json.dumps(result))
 

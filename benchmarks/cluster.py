@@ -1,0 +1,46 @@
+"""Throughput on each runner (issue #6): 2,000 stored article pages.
+
+    python benchmarks/cluster.py [--pages 2000]
+
+Prints articles/s on the FnApiRunner (the local DirectRunner's engine) with
+1 and 2 worker processes, and on the DaskRunner with a LocalCluster of 1 and
+2 workers, with the 2-vs-1 ratios. Extraction is CPU-bound, so 2 workers on
+2 cores should approach 2x. Each run is a separate process
+(``benchmarks/pipeline.py``'s runner), the pages served on loopback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from benchmarks.corpus import build_corpus  # noqa: E402
+from benchmarks.pipeline import measure  # noqa: E402
+
+MODES = ("fnapi1", "fnapi2", "dask1", "dask2")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--pages", type=int, default=2000)
+    args = parser.parse_args()
+    root = Path(tempfile.mkdtemp(prefix="cluster-bench-"))
+    build_corpus(root, n_pages=args.pages, hosts=4)
+    print(f"machine: {os.cpu_count()} cores; {args.pages} stored pages served on loopback")
+    rates = {}
+    for mode in MODES:
+        r = measure(mode, root)
+        rates[mode] = r["rate"]
+        print(f"{mode:>7}: {r['articles']} articles in {r['seconds']:.1f} s = {r['rate']:.1f} articles/s", flush=True)
+    print(f"FnApiRunner 2 workers / 1: {rates['fnapi2'] / rates['fnapi1']:.2f}x (target >= 1.7)")
+    print(f"DaskRunner  2 workers / 1: {rates['dask2'] / rates['dask1']:.2f}x (target >= 1.7)")
+
+
+if __name__ == "__main__":
+    main()
