@@ -224,17 +224,21 @@ class VisitEventExtractor:
         sentences = ([title.strip()] if title and title.strip() else []) + self.splitter.split(text or "")
         offset = 1 if title and title.strip() else 0
         state = _ArticleState()
+        lows = [s.lower() for s in sentences]
+        stems = [self._has_stem(s, low) for s, low in zip(sentences, lows)]
+        last = max((i for i, hit in enumerate(stems) if hit), default=-1)
         for i, sent in enumerate(sentences):
-            self._sentence(i - offset, sent, pub, state)
+            if i > last and not state.mentions:
+                break  # no trigger word ahead and no visit yet: nothing later can make a row
+            self._sentence(i - offset, sent, lows[i], stems[i], pub, state)
         return [self._row(v, pub, state) for v in self._finalise(state)]
 
     # ----- per sentence ---------------------------------------------------------
-    def _sentence(self, idx: int, sent: str, pub: dt.date | None, st: _ArticleState) -> None:
-        low = sent.lower()
+    def _sentence(self, idx: int, sent: str, low: str, stem: bool, pub: dt.date | None, st: _ArticleState) -> None:
         mentions = self.people.names(sent, st.registry, idx)
         mentions += self.people.descriptions(sent, st.registry, idx, low)
-        mentions.sort(key=lambda m: m.start)
-        if not self._may_trigger(sent, low, st):
+        mentions.sort(key=_start)
+        if not (stem or (st.mentions and self._has_future_verb(sent, low))):
             st.counted.append(sent)  # its countries are counted only if a row needs them (_country_counts)
             self._remember_subject(mentions, st)
             return
@@ -244,18 +248,24 @@ class VisitEventExtractor:
         ctx = _SentCtx(idx, sent, mentions, places, None, pub, self.dates)
         before = len(st.mentions)
         for kind, pat in self.triggers:
-            if any(g in sent for g in self.gates[kind]):
+            if any(map(sent.__contains__, self.gates[kind])):
                 for m in pat.finditer(sent):
                     self._trigger(kind, m, ctx, st)
         if len(st.mentions) == before:
             self._tour_stops(ctx, st)
         self._remember_subject(mentions, st)
 
-    def _may_trigger(self, sent: str, low: str, st: _ArticleState) -> bool:
-        """Could a trigger (or a tour stop, once a visit is known) be in this sentence?"""
+    def _has_stem(self, sent: str, low: str) -> bool:
+        """Could a trigger be in this sentence?  (The pre-filter: sentences without skip trigger parsing.)"""
         if lower_agrees_with_ignorecase(sent):
-            return bool(self.prefilter.search(low) or (st.mentions and self.future_verb_lc.search(low)))
-        return bool(self.prefilter_i.search(sent) or (st.mentions and self.future_verb.search(sent)))
+            return bool(self.prefilter.search(low))
+        return bool(self.prefilter_i.search(sent))
+
+    def _has_future_verb(self, sent: str, low: str) -> bool:
+        """Could a tour stop be in this sentence ("He will see ..."), once a visit is known?"""
+        if lower_agrees_with_ignorecase(sent):
+            return bool(self.future_verb_lc.search(low))
+        return bool(self.future_verb.search(sent))
 
     def _tour_stops(self, ctx: _SentCtx, st: _ArticleState) -> None:
         """'He will see an orphanage in Tanzania ...' while on a tour: a planned stop of the tour."""
@@ -760,6 +770,10 @@ class _ArticleState:
     travellers: set[int] = field(default_factory=set)
     counted: list[str | list[str]] = field(default_factory=list)  # per sentence: its text, or its countries
     country_counts: dict[str, int] | None = None  # from counted, when first needed
+
+
+def _start(pm: PersonMention) -> int:
+    return pm.start
 
 
 def _contradicts(v: Visit, mn: Mention) -> bool:

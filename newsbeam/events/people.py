@@ -752,12 +752,26 @@ class PeopleFinder:
             if info is None:
                 continue
             base = run.start()
-            words = [(s + base, e + base, w) for s, e, w in info[0]]
+            words: list[tuple[int, int, str]] | None = None
             for span in info[1]:
+                if span[2] or (span[6] and span[4] not in registry and not self._may_be_titled(sent, base, info, span)):
+                    continue
+                if words is None:
+                    words = [(s + base, e + base, w) for s, e, w in info[0]]
                 mention = self._person_in_run(sent, base, words, span, registry, offset)
                 if mention is not None:
                     out.append(mention)
         return out
+
+    def _may_be_titled(self, sent: str, base: int, info: _RunInfo, span: _Span) -> bool:
+        """Could the word before this span give it a title or honorific?  (A single unknown word needs one.)"""
+        i = span[0]
+        if i > 0:
+            return _may_qualify(info[0][i - 1][2])
+        if base == 0:
+            return False
+        last = self._last_word_before(sent, max(0, base - 90), base)
+        return last is not None and _may_qualify(last)
 
     def _run_info(self, run: str) -> _RunInfo | None:
         """The run's words (offsets within the run) and its spans of name-like words; None: no name-like word."""
