@@ -21,7 +21,7 @@ from apache_beam.io.filesystems import FileSystems
 
 from newsbeam.fsio import apply_moves, delete_dir, match, read_json, write_json
 from newsbeam.syndication.store import SIGNATURE, save_signatures, write_visits_snapshot
-from pipeline.plan import FEED_STATE_FILE, RUNS, STAGING, STATE, RunPlan
+from pipeline.plan import RUNS, STAGING, STATE, RunPlan
 from schemas import DATASETS
 from transforms.write import RECORDS_DIR
 
@@ -131,10 +131,15 @@ def public_config(cfg: dict[str, Any]) -> dict[str, Any]:
 
 
 def save_feed_state(plan: RunPlan, records: list[dict[str, Any]]) -> None:
-    state = dict(plan.validators)
+    """Remembers the validators of every feed read (a broken one too, so an
+    unchanged broken feed is not reported again)."""
+    from newsbeam.fetch import FeedStateStore
+
+    store = FeedStateStore(FileSystems.join(plan.out_dir, STATE))
     for feed in (r for r in records if r["kind"] == "feed" and r.get("status") in ("ok", "malformed")):
-        state[feed["feed_url"]] = {k: feed.get(k) for k in ("etag", "last_modified", "content_sha1")}
-    write_json(FileSystems.join(plan.out_dir, STATE, FEED_STATE_FILE), state)
+        store.put(feed["feed_url"], etag=feed.get("etag"), last_modified=feed.get("last_modified"),
+                  content_sha1=feed.get("content_sha1"))
+    store.save()
 
 
 def _save_syndication(plan: RunPlan, records: list[dict[str, Any]], manifest: dict[str, Any]) -> None:

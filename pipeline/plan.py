@@ -4,7 +4,6 @@ its id, its sources, its config, and what earlier runs already wrote."""
 from __future__ import annotations
 
 import datetime as dt
-import json
 import secrets
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,7 +19,6 @@ from pipeline.options import NewsbeamOptions
 STAGING = "_staging"
 STATE = "_state"
 RUNS = "_runs"
-FEED_STATE_FILE = "feeds.json"
 
 
 @dataclass
@@ -108,12 +106,10 @@ def known_item_ids(out_dir: str) -> frozenset[str]:
 
 
 def read_feed_state(out_dir: str) -> dict[str, dict[str, Any]]:
-    path = FileSystems.join(out_dir, STATE, FEED_STATE_FILE)
-    if not FileSystems.exists(path):
-        return {}
-    with FileSystems.open(path) as fh:
-        data = json.loads(fh.read().decode("utf-8"))
-    return data if isinstance(data, dict) else {}
+    """What earlier runs saw of each feed: ETag, Last-Modified, content hash."""
+    from newsbeam.fetch import FeedStateStore
+
+    return dict(FeedStateStore(FileSystems.join(out_dir, STATE)).items())
 
 
 def _earlier_signatures(cfg: dict[str, Any], out_dir: str) -> list[Any]:
