@@ -48,22 +48,21 @@ class AutoBackend:
         self._metric = ShingleMetric()
 
     def extract(self, page: Page) -> Body:
-        core = self._core.text(page.tree)  # before trafilatura takes the tree
+        core = self._tokens(self._core.text(page.tree))  # before trafilatura takes the tree
         main = self._trafilatura.extract(page)
-        if main.text and not self._flagged(main.text, core):
+        main_tokens = self._tokens(main.text)
+        if main_tokens and not self._flagged(main_tokens, core):
             return self._tag(main, self._trafilatura.name)
         other = self._readability.extract(page)
-        if not main.text or self._prefer_other(main.text, other.text):
+        if not main_tokens or self._prefer_other(main_tokens, self._tokens(other.text)):
             return self._tag(other, self._readability.name)
         return self._tag(main, self._trafilatura.name)
 
-    def _flagged(self, main: str, core: str) -> bool:
+    def _flagged(self, main: list[str], core: list[str]) -> bool:
         r = self._rules
-        return self._longer(main, core, r.flag_longer, r.flag_contains) or (
-            self._count(core) > r.flag_shorter * self._count(main)
-        )
+        return self._longer(main, core, r.flag_longer, r.flag_contains) or len(core) > r.flag_shorter * len(main)
 
-    def _prefer_other(self, main: str, other: str) -> bool:
+    def _prefer_other(self, main: list[str], other: list[str]) -> bool:
         r = self._rules
         if not other:
             return False
@@ -71,16 +70,16 @@ class AutoBackend:
             other, main, r.short_longer, r.short_contains
         )
 
-    def _longer(self, big: str, small: str, factor: float, contains: float) -> bool:
+    def _longer(self, big: list[str], small: list[str], factor: float, contains: float) -> bool:
         """``big`` has more than ``factor`` times the tokens of ``small`` and holds ``contains`` of its shingles."""
-        if self._count(big) <= factor * self._count(small):
+        if len(big) <= factor * len(small):
             return False
-        small_bag = self._metric.shingles(small)
-        held = sum((small_bag & self._metric.shingles(big)).values())
+        small_bag = self._metric.shingles_of(small)
+        held = sum((small_bag & self._metric.shingles_of(big)).values())
         return held >= contains * max(1, sum(small_bag.values()))
 
-    def _count(self, text: str) -> int:
-        return len(self._metric.tokens(text))
+    def _tokens(self, text: str) -> list[str]:
+        return self._metric.tokens(text)
 
     @staticmethod
     def _tag(body: Body, backend: str) -> Body:

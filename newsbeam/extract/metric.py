@@ -68,7 +68,10 @@ class ShingleMetric:
 
     def shingles(self, text: str | None) -> Counter[tuple[str, ...]]:
         """Bag of token n-grams; a shorter non-empty text is one shingle of all its tokens."""
-        toks = self.tokens(text)
+        return self.shingles_of(self.tokens(text))
+
+    def shingles_of(self, toks: list[str]) -> Counter[tuple[str, ...]]:
+        """Bag of n-grams of a token list already split."""
         if not toks:
             return Counter()
         last = max(1, len(toks) - self._n + 1)
