@@ -155,42 +155,48 @@ class VisitEventExtractor:
             r"\b(?:not|never|n't|no plans? to|refused to|declined to|ruled out|yet to|cannot|nor)\W+"
             r"(?:\w+\W+){0,2}$"
         )
-        self.hypothetical = f(r"(?i)(?:^|\W)(?:if|unless|whether|were he|were she|should he|should she)\W")
-        self.cancel = f(
-            r"(?i)\b(?:cancel|call(?:ed|s)? off|postpon|scrap|put off|shelv|abandon|axed|"
-            r"called-off)"
-        )
-        self.proposed = f(
-            r"(?i)\b(?:invit\w*|could|may|might|propos\w*|plan for|possible|possibility|"
-            r"(?:being|under|is|are) discuss\w*|discussing a|consider\w*|look(?:s|ed|ing)? forward|"
-            r"finalis\w*|finaliz\w*|urg\w+|"
-            r"would like|offer(?:ed|s)? to|talks? (?:on|about|over) a)\b"
-        )
-        self.planned = f(
-            r"(?i)\b(?:will|'ll|shall|is to|are to|was to|were to|due|expected|set to|"
-            r"scheduled|plans? to|planned|planning|upcoming|forthcoming|going to|would|intends? to|"
-            r"hope[sd]? to|hoping to|preparing to|to undertake|tomorrow|next|later this)\b"
-        )
-        self.ongoing = f(
-            r"(?i)\b(?:is (?:now |currently )?(?:in|on)|are (?:now |currently )?(?:in|on)|"
-            r"currently|arrived|arrives|began|begins|opened|opens|started|starts|kicked off|"
-            r"is visiting|are visiting|day of|has said|has told|told reporters|"
-            r"is touring|are touring|is attending|are attending|(?:is|are)\s+(?:\w+\s+)?meeting|"
-            r"visiting)\b"
-        )
-        self.completed = f(
-            r"(?i)\b(?:visited|travell?ed|flew|went|toured|returned|spent|held|attended|met|paid|"
-            r"made|was in|were in|had|recent|recently|last|ago|earlier|previous|undertook|"
-            r"discussed|yesterday|former|opened up|after)\b"
-        )
-        self.committed = f(r"(?i)\b(?:will|shall|is to|are to|due to|set to|scheduled|is expected|are expected)\b")
-        self.past_date_cue = f(r"(?i)\b(?:last|ago|yesterday|recent|earlier)\b")
-        self.say_during = f(
-            r"(?i)\b(?:has said|said|says|told|tells|telling|speaking|spoke)\b[^.;]{0,60}?"
-            r"\b(?:during|on|while on)\s+(?:a|an|his|her|their)\s+(?:[\w-]+\s+){0,3}?"
-            r"(?:visit|trip|tour)\b"
-        )
-        self.reporting = f(r"(?i)\b(?:said|says|reported|told|announced|stated|quoted)\s*$")
+        # Case-insensitive cues, compiled twice: plain, for the lower-cased sentence (same offsets), and with
+        # (?i) for the rare sentence where lower() and (?i) disagree (see text.lower_agrees_with_ignorecase).
+        cues = {
+            "hypothetical": r"(?:^|\W)(?:if|unless|whether|were he|were she|should he|should she)\W",
+            "cancel": r"\b(?:cancel|call(?:ed|s)? off|postpon|scrap|put off|shelv|abandon|axed|called-off)",
+            "proposed": (
+                r"\b(?:invit\w*|could|may|might|propos\w*|plan for|possible|possibility|"
+                r"(?:being|under|is|are) discuss\w*|discussing a|consider\w*|look(?:s|ed|ing)? forward|"
+                r"finalis\w*|finaliz\w*|urg\w+|"
+                r"would like|offer(?:ed|s)? to|talks? (?:on|about|over) a)\b"
+            ),
+            "planned": (
+                r"\b(?:will|'ll|shall|is to|are to|was to|were to|due|expected|set to|"
+                r"scheduled|plans? to|planned|planning|upcoming|forthcoming|going to|would|intends? to|"
+                r"hope[sd]? to|hoping to|preparing to|to undertake|tomorrow|next|later this)\b"
+            ),
+            "ongoing": (
+                r"\b(?:is (?:now |currently )?(?:in|on)|are (?:now |currently )?(?:in|on)|"
+                r"currently|arrived|arrives|began|begins|opened|opens|started|starts|kicked off|"
+                r"is visiting|are visiting|day of|has said|has told|told reporters|"
+                r"is touring|are touring|is attending|are attending|(?:is|are)\s+(?:\w+\s+)?meeting|"
+                r"visiting)\b"
+            ),
+            "completed": (
+                r"\b(?:visited|travell?ed|flew|went|toured|returned|spent|held|attended|met|paid|"
+                r"made|was in|were in|had|recent|recently|last|ago|earlier|previous|undertook|"
+                r"discussed|yesterday|former|opened up|after)\b"
+            ),
+            "committed": r"\b(?:will|shall|is to|are to|due to|set to|scheduled|is expected|are expected)\b",
+            "past_date_cue": r"\b(?:last|ago|yesterday|recent|earlier)\b",
+            "say_during": (
+                r"\b(?:has said|said|says|told|tells|telling|speaking|spoke)\b[^.;]{0,60}?"
+                r"\b(?:during|on|while on)\s+(?:a|an|his|her|their)\s+(?:[\w-]+\s+){0,3}?"
+                r"(?:visit|trip|tour)\b"
+            ),
+            "began": r"\b(?:began|begins|opened|opens|started|starts|kicked off)\b",
+            "trip_word": r"\b(?:visit|tour|trip)\b",
+            "before": r"\bbefore\s+(?:[\w'’.-]+\s+){1,4}$",
+            "reporting": r"\b(?:said|says|reported|told|announced|stated|quoted)\s*$",
+        }
+        self.cue: dict[str, re.Pattern[str]] = {k: f(v) for k, v in cues.items()}
+        self.cue_i: dict[str, re.Pattern[str]] = {k: f("(?i)" + v) for k, v in cues.items()}
         self.join = f(r"\bjoin(?:s|ed|ing)?\s*$")
         self.future_verb_lc = f(r"\b(?:will|is to|are to|is due to|are due to|is expected to|is set to)\s+\w")
         self.future_verb = f(
@@ -245,7 +251,7 @@ class VisitEventExtractor:
         names = [pm for pm in mentions if pm.kind == "name"]
         places = [p for p in self.gaz.find(sent) if not any(pm.start <= p.start < pm.end for pm in names)]
         st.counted.append([p.country for p in places if p.kind in ("country", "demonym")])
-        ctx = _SentCtx(idx, sent, mentions, places, None, pub, self.dates)
+        ctx = _SentCtx(idx, sent, mentions, places, None, pub, self.dates, low, lower_agrees_with_ignorecase(sent))
         before = len(st.mentions)
         for kind, pat in self.triggers:
             if any(map(sent.__contains__, self.gates[kind])):
@@ -536,28 +542,27 @@ class VisitEventExtractor:
     # ----- status ---------------------------------------------------------------
     def _status(self, kind: str, m: re.Match[str], ctx: _SentCtx) -> str | None:
         sent = ctx.sent
+        rx, text = (self.cue, ctx.low) if ctx.folds else (self.cue_i, sent)  # text: same offsets as sent
         clause_start = max(sent.rfind(";", 0, m.start()), sent.rfind(" but ", 0, m.start()), 0)
         pre = sent[clause_start : m.start()]
-        near = pre[-70:]
-        if self.negation.search(pre[-45:]) or self.hypothetical.search(near):
+        near = text[clause_start : m.start()][-70:]
+        if self.negation.search(pre[-45:]) or rx["hypothetical"].search(near):
             return "drop"
-        if self.cancel.search(sent):
+        if rx["cancel"].search(text):
             return "cancelled"
         verb = m.group(0).lower()
-        if self.say_during.search(sent) and not self.past_date_cue.search(sent):
+        if rx["say_during"].search(text) and not rx["past_date_cue"].search(text):
             return "ongoing"
-        if re.search(r"(?i)\b(?:began|begins|opened|opens|started|starts|kicked off)\b", sent) and re.search(
-            r"(?i)\b(?:visit|tour|trip)\b", sent
-        ):
+        if rx["began"].search(text) and rx["trip_word"].search(text):
             return "ongoing"
-        if re.search(r"(?i)\bbefore\s+(?:[\w'’.-]+\s+){1,4}$", near) and not self.planned.search(near[-30:]):
+        if rx["before"].search(near) and not rx["planned"].search(near[-30:]):
             return None
         prop = None
-        for pm in self.proposed.finditer(near[-60:]):
+        for pm in rx["proposed"].finditer(near[-60:]):
             prop = pm
-        if prop is not None and not self.committed.search(near[-60:][prop.end() :]):
+        if prop is not None and not rx["committed"].search(near[-60:][prop.end() :]):
             return "proposed"
-        cue = self._nearest_cue(near[-50:] + m.group(0))
+        cue = self._nearest_cue(rx, near[-50:] + text[m.start() : m.end()])
         if cue:
             return cue
         if verb.startswith(("visits", "tours", "is visiting", "arrives", "heads", "flies", "leaves")):
@@ -568,18 +573,14 @@ class VisitEventExtractor:
             verb,
         ):
             return "completed"
-        cue = self._nearest_cue(sent[m.end() : m.end() + 60], after=True)
+        cue = self._nearest_cue(rx, text[m.end() : m.end() + 60], after=True)
         return cue
 
-    def _nearest_cue(self, text: str, after: bool = False) -> str | None:
+    @staticmethod
+    def _nearest_cue(rx: dict[str, re.Pattern[str]], text: str, after: bool = False) -> str | None:
         best: tuple[int, str] | None = None
-        for status, pat in (
-            ("proposed", self.proposed),
-            ("planned", self.planned),
-            ("ongoing", self.ongoing),
-            ("completed", self.completed),
-        ):
-            for m in pat.finditer(text):
+        for status in ("proposed", "planned", "ongoing", "completed"):
+            for m in rx[status].finditer(text):
                 rank = m.start() if after else len(text) - m.end()
                 if best is None or rank < best[0]:
                     best = (rank, status)
@@ -628,8 +629,9 @@ class VisitEventExtractor:
 
     def _date_for(self, m: re.Match[str], ctx: _SentCtx, status: str | None) -> DateExpr | None:
         best: tuple[int, DateExpr] | None = None
+        reporting, text = (self.cue["reporting"], ctx.low) if ctx.folds else (self.cue_i["reporting"], ctx.sent)
         for d in ctx.get_dates():
-            if self.reporting.search(ctx.sent[: d.pos]):
+            if reporting.search(text[: d.pos]):
                 continue
             dist = d.pos - m.end() if d.pos >= m.end() else m.start() - d.end_pos
             if dist > 120:
@@ -754,6 +756,8 @@ class _SentCtx:
     dates: list[DateExpr] | None
     pub: dt.date | None
     finder: DateFinder
+    low: str  # sent.lower()
+    folds: bool  # lower_agrees_with_ignorecase(sent): plain patterns on ``low`` find what (?i) finds on ``sent``
 
     def get_dates(self) -> list[DateExpr]:
         if self.dates is None:
