@@ -103,10 +103,16 @@ def test_default_backend_is_auto() -> None:
     assert ArticleExtractor().backend == "auto"
 
 
-@pytest.mark.parametrize("html", ["", "   \n ", "<html><body><nav><a href='/'>Home</a></nav></body></html>"])
-def test_unusable_input_raises_extraction_error(extractors: dict[str, ArticleExtractor], html: str) -> None:
+UNUSABLE = ["", "   \n ", "<html><body><nav><a href='/'>Home</a></nav></body></html>", "\x00\x01\x02 \ufffd"]
+
+
+@pytest.mark.parametrize("backend", BACKENDS)
+@pytest.mark.parametrize("html", UNUSABLE)
+def test_unusable_input_raises_extraction_error(
+    extractors: dict[str, ArticleExtractor], backend: str, html: str
+) -> None:
     with pytest.raises(ExtractionError):
-        extractors["auto"].extract(html, URL)
+        extractors[backend].extract(html, URL)
 
 
 def test_newspaper3k_never_opens_a_connection(monkeypatch: pytest.MonkeyPatch) -> None:

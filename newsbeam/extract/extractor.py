@@ -6,7 +6,13 @@ from datetime import datetime, timezone
 
 from newsbeam.extract.authors import AuthorCleaner
 from newsbeam.extract.auto import AutoBackend
-from newsbeam.extract.backends import Body, BodyExtractor, NewspaperBackend, TrafilaturaBackend
+from newsbeam.extract.backends import (
+    Body,
+    BodyExtractor,
+    NewspaperBackend,
+    TrafilaturaBackend,
+    make_tldextract_offline,
+)
 from newsbeam.extract.language import LanguageResolver
 from newsbeam.extract.metadata import MetadataReader
 from newsbeam.extract.model import BACKENDS, ExtractedArticle, ExtractionError
@@ -27,6 +33,7 @@ class ArticleExtractor:
         if backend not in BACKENDS:
             raise ValueError(f"unknown extraction backend {backend!r}; expected one of {', '.join(BACKENDS)}")
         self.backend = backend
+        make_tldextract_offline()  # whatever the backend, tldextract never downloads its suffix list
         self._body = self._make_body(backend)
         self._metadata = MetadataReader()
         self._authors = AuthorCleaner()
@@ -42,9 +49,14 @@ class ArticleExtractor:
 
     def extract(self, html: str, url: str) -> ExtractedArticle:
         """The article in ``html`` fetched from ``url``; ExtractionError when there is none."""
-        page = Page(html, url)
-        meta = self._metadata.read(page.tree, url)
-        body: Body = self._body.extract(page)
+        try:
+            page = Page(html, url)
+            meta = self._metadata.read(page.tree, url)
+            body: Body = self._body.extract(page)
+        except ExtractionError:
+            raise
+        except Exception as err:  # the libraries raise many types on malformed pages; one row in errors/
+            raise ExtractionError(f"{type(err).__name__} extracting {url}: {err}") from err
         if len(body.text.split()) < MIN_ARTICLE_WORDS:
             raise ExtractionError(f"no article text found in {url}")
         raw_authors = meta.raw_authors or body.authors
