@@ -653,7 +653,24 @@ TITLE_SYNONYMS: tuple[tuple[str, str], ...] = (("premier", "Prime Minister"), ("
 
 
 # A capitalised run: its words (start, end, text) relative to the run, and its spans of name-like words.
-_Span = tuple[int, int, bool, str, str, bool, bool, bool]
+class _Span(NamedTuple):
+    """A span of name-like words in a capitalised run, with what the run's own words decide about it."""
+
+    i: int  # first word (index into the run's words)
+    j: int  # one past the last word
+    rejected: bool  # next to an organisation word, too long, or a too-short single word
+    name: str
+    surname: str
+    possessive: bool
+    single: bool
+    place: bool  # a single word that is also a place name
+    untitled: bool  # no title word before it inside the run (the title walk finds no head)
+    leaves_run: bool  # the title walk reaches the start of the run (the words before it may matter)
+    honor: bool  # an honorific right before it inside the run
+    start: int  # offsets within the run
+    end: int
+
+
 _RunInfo = tuple[tuple[tuple[int, int, str], ...], tuple[_Span, ...]]
 _MISSING = object()
 
@@ -723,8 +740,12 @@ class PeopleFinder:
     def __init__(self, gazetteer: Gazetteer) -> None:
         self.gaz = gazetteer
         self.word_re = re.compile(r"[A-Za-zÀ-ÿ][\w’'.\-]*[\w]|[A-Za-z]\.?|\S")
+        # "the|his|her|their" at a word start; each alternative begins with its letter (the lookbehind after
+        # it) so the engine jumps to t/h instead of trying every position.
+        nb = r"(?<!\w.)"
         self.desc_re = re.compile(
-            r"\b([Tt]he|[Hh]is|[Hh]er|[Tt]heir)\s+((?:former|ex-|then|current|new|visiting|outgoing)\s+)?"
+            rf"(T{nb}he|t{nb}he|H{nb}is|h{nb}is|H{nb}er|h{nb}er|T{nb}heir|t{nb}heir)\s+"
+            r"((?:former|ex-|then|current|new|visiting|outgoing)\s+)?"
             r"((?:[A-Z][\w.\-]*\s+){0,3})"
             r"((?i:prime minister|premier|president|chancellor|foreign minister|foreign secretary|home secretary|"
             r"leader|king|queen|minister|secretary|pope|secretary-general|prince|emir|monarch|emperor|sultan|"
@@ -737,7 +758,6 @@ class PeopleFinder:
         self.run_re = re.compile(r"[A-ZÀ-Ý](?<![\w'’-].)[\w'’.\-]*(?:\s+[A-ZÀ-Ý][\w'’.\-]*)*")
         self.pronoun_re = re.compile(r"\b(he|she|his|her|they|their)\b", re.I)
         self.of_re = re.compile(r"\s+of\s+((?:the\s+)?[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?)")
-        self.desc_gate = re.compile("|".join(DESCRIPTION_HEADS))
 
     def new_registry(self) -> dict[str, Person]:
         return {}
@@ -752,22 +772,20 @@ class PeopleFinder:
             if info is None:
                 continue
             base = run.start()
-            words: list[tuple[int, int, str]] | None = None
             for span in info[1]:
-                if span[2] or (span[6] and span[4] not in registry and not self._may_be_titled(sent, base, info, span)):
+                if span.rejected:
                     continue
-                if words is None:
-                    words = [(s + base, e + base, w) for s, e, w in info[0]]
-                mention = self._person_in_run(sent, base, words, span, registry, offset)
+                if span.single and span.surname not in registry:  # a single unknown word needs a title or honorific
+                    before = info[0][span.i - 1][2] if span.i > 0 else None
+                    if not (_may_qualify(before) if before else self._qualifier_before(sent, base)):
+                        continue
+                mention = self._person_in_run(sent, base, info[0], span, registry, offset)
                 if mention is not None:
                     out.append(mention)
         return out
 
-    def _may_be_titled(self, sent: str, base: int, info: _RunInfo, span: _Span) -> bool:
-        """Could the word before this span give it a title or honorific?  (A single unknown word needs one.)"""
-        i = span[0]
-        if i > 0:
-            return _may_qualify(info[0][i - 1][2])
+    def _qualifier_before(self, sent: str, base: int) -> bool:
+        """Is the word before the run at ``base`` a title, modifier, honorific or organisation word?"""
         if base == 0:
             return False
         last = self._last_word_before(sent, max(0, base - 90), base)
@@ -812,22 +830,32 @@ class PeopleFinder:
             or (single and len(surname) < 3)
         )
         place = single and self.gaz.lookup(surname) is not None
-        return (i, j, rejected, " ".join(tokens), surname, possessive, single, place)
+        k, has_head = self._title_walk(list(words), i)
+        honor = i > 0 and words[i - 1][2].lower() in HONORIFICS
+        name = " ".join(tokens)
+        start, end = words[i][0], words[j - 1][1]
+        return _Span(i, j, rejected, name, surname, possessive, single, place, not has_head, k < 0, honor, start, end)
 
     def _person_in_run(
         self,
         sent: str,
         base: int,
-        words: list[tuple[int, int, str]],
+        run_words: tuple[tuple[int, int, str], ...],
         span: _Span,
         registry: dict[str, Person],
         offset: int,
     ) -> PersonMention | None:
         """A person from one span of name-like words.  The words before the run (from 90 characters back, as
         a title can reach that far) are tokenised only when they can change the outcome."""
-        i, j, rejected, name, surname, possessive, single, place = span
+        i, j, rejected, name, surname, possessive, single, place = span[:8]
+        words: list[tuple[int, int, str]] | None = None
         if rejected:
             return None
+        if span.untitled and not (span.leaves_run and self._qualifier_before(sent, base)):
+            # no title, and no honorific or organisation word before the run: the run alone decides
+            return self._untitled_person(sent, base, span, registry, offset)
+        if words is None:
+            words = [(s + base, e + base, w) for s, e, w in run_words]
         if base > 0 and self._needs_context(sent, base, words, i):
             lo = max(0, base - 90)
             before = [(m.start(), m.end(), m.group()) for m in self.word_re.finditer(sent, lo, base)]
@@ -844,6 +872,17 @@ class PeopleFinder:
         after_country = self._of_country(sent, words[j - 1][1])
         person = self._register(name, surname, title, country or after_country, registry, offset)
         return PersonMention(words[i][0], words[j - 1][1], person, "name", possessive)
+
+    def _untitled_person(
+        self, sent: str, base: int, span: _Span, registry: dict[str, Person], offset: int
+    ) -> PersonMention | None:
+        if span.single and not (span.honor or span.surname in registry):
+            return None
+        if span.single and not span.honor and span.place:
+            return None
+        start, end = base + span.start, base + span.end
+        person = self._register(span.name, span.surname, None, self._of_country(sent, end), registry, offset)
+        return PersonMention(start, end, person, "name", span.possessive)
 
     def _needs_context(self, sent: str, base: int, words: list[tuple[int, int, str]], i: int) -> bool:
         k, has_head = self._title_walk(words, i)
@@ -994,7 +1033,7 @@ class PeopleFinder:
         out: list[PersonMention] = []
         low = sent.lower() if low is None else low
         # desc_re needs one of these words (its head group is case-insensitive)
-        if lower_agrees_with_ignorecase(sent) and not self.desc_gate.search(low):
+        if lower_agrees_with_ignorecase(sent) and not any(map(low.__contains__, DESCRIPTION_HEADS)):
             return out
         for m in self.desc_re.finditer(sent):
             det = m.group(1).lower()
