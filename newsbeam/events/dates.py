@@ -49,6 +49,7 @@ DATE_GATES: tuple[tuple[str, tuple[str, ...], bool], ...] = (
     ("rel_year", ("year",), True),
     ("ago", ("ago",), True),
 )
+DAY_KINDS: frozenset[str] = frozenset({"dmy_range", "mdy_range", "dmy", "mdy"})  # these need a digit (\d)
 WEEKDAYS: tuple[str, ...] = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 
 
@@ -99,6 +100,7 @@ class DateFinder:
         rng = r"\s*(?:-|–|—|to|and|until|through|till)\s*"
         yr = r"(?:,?\s+(\d{4}))?"
         wd = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+        self.digit = re.compile(r"\d")
         self.gates: dict[str, tuple[tuple[str, ...], bool]] = {k: (w, f) for k, w, f in DATE_GATES}
         self.patterns: list[tuple[str, re.Pattern[str]]] = [
             ("dmy_range", re.compile(rf"\b(?:from\s+|on\s+|between\s+)?{day}{rng}{day}\s+(?:of\s+)?({mon}){yr}\b")),
@@ -153,10 +155,11 @@ class DateFinder:
         taken: list[tuple[int, int]] = []
         out: list[DateExpr] = []
         low = text.lower() if lower_agrees_with_ignorecase(text) else None
+        digit = self.digit.search(text) is not None
         for kind, pat in self.patterns:
             words, folded = self.gates[kind]
             hay = text if not folded else low
-            if hay is not None and not any(w in hay for w in words):
+            if (hay is not None and not any(map(hay.__contains__, words))) or (kind in DAY_KINDS and not digit):
                 continue
             for m in pat.finditer(text):
                 if any(m.start() < e and s < m.end() for s, e in taken):

@@ -324,9 +324,6 @@ class VisitEventExtractor:
                 self._add(kind, m, ctx, st, person, country, city, status)
 
     def _note_traveller(self, kind: str, m: re.Match[str], ctx: _SentCtx, st: _ArticleState) -> None:
-        if kind in ("nominal", "visit", "place_noun"):
-            for person in self._visitors(kind, m, ctx, st):
-                st.travellers.add(id(person))
         if kind in ("meet", "attend", "speak", "nominal", "place_noun"):
             self._attach_anaphor(m, ctx, st)
 
@@ -609,7 +606,6 @@ class VisitEventExtractor:
         host = host or self._host(m, ctx, person, country)
         mention = Mention(ctx.idx, person, country, city, status, strong, date, host, ctx.sent)
         st.mentions.append(mention)
-        st.travellers.add(id(person))
         st.last_visit = (person, country)
 
     def _existing(self, st: _ArticleState, person: Person, country: str) -> bool:
@@ -659,7 +655,6 @@ class VisitEventExtractor:
         return None
 
     def _finalise(self, st: _ArticleState) -> list[Visit]:
-        self._infer_tour_stops(st)
         visits: list[Visit] = []
         for mn in st.mentions:
             target = next(
@@ -677,9 +672,6 @@ class VisitEventExtractor:
                 visits.append(target)
             target.mentions.append(mn)
         return visits
-
-    def _infer_tour_stops(self, st: _ArticleState) -> None:
-        pass
 
     # ----- row building -----------------------------------------------------------
     def _visitor_country(self, v: Visit, st: _ArticleState) -> str | None:
@@ -771,7 +763,6 @@ class _ArticleState:
     mentions: list[Mention] = field(default_factory=list)
     last_subject: Person | None = None
     last_visit: tuple[Person, str] | None = None
-    travellers: set[int] = field(default_factory=set)
     counted: list[str | list[str]] = field(default_factory=list)  # per sentence: its text, or its countries
     country_counts: dict[str, int] | None = None  # from counted, when first needed
 
