@@ -1,0 +1,85 @@
+"""The extractor's shortcuts (issue #3 speed work) keep its answers: pre-filter, early stop, lazy counts, names."""
+
+import datetime as dt
+import re
+import string
+
+import pytest
+
+from newsbeam.events import VisitEventExtractor
+from newsbeam.events.dates import DateFinder
+from newsbeam.events.text import lower_agrees_with_ignorecase
+
+PUB = dt.datetime(2022, 2, 7, tzinfo=dt.timezone.utc)
+
+
+@pytest.fixture(scope="module")
+def ex() -> VisitEventExtractor:
+    return VisitEventExtractor()
+
+
+def _pairs(rows: list[dict]) -> list[tuple[str, str | None, str | None, str]]:
+    return [(r["visitor"], r["visitor_title"], r["visitor_country"], r["destination_country"]) for r in rows]
+
+
+def test_lower_agrees_with_ignorecase_over_the_bmp() -> None:
+    """Where the helper says yes, searching lower() finds exactly what (?i) finds, for every ASCII letter."""
+    patterns = {x: re.compile("(?i)" + x) for x in string.ascii_lowercase}
+    for cp in range(0x80, 0x10000):
+        c = chr(cp)
+        if 0xD800 <= cp <= 0xDFFF or not lower_agrees_with_ignorecase(c):
+            continue
+        for x, pat in patterns.items():
+            assert bool(pat.fullmatch(c)) == (c.lower() == x), (hex(cp), x)
+    assert not lower_agrees_with_ignorecase("VİSİT")
+
+
+@pytest.mark.parametrize(
+    "sent",
+    ["He will visit Paris.", "HE WILL VISIT PARIS.", "He wıll vısıt Paris.", "VİSİT", "A ſummit in Paris.", "No trip."],
+)
+def test_prefilter_fast_path_matches_case_insensitive_pattern(ex: VisitEventExtractor, sent: str) -> None:
+    assert ex._has_stem(sent, sent.lower()) == bool(ex.prefilter_i.search(sent))
+
+
+@pytest.mark.parametrize("text", ["He will go NEXT WEEK.", "He will go next wееk.", "He went two dayſ ago."])
+def test_date_gates_do_not_hide_case_insensitive_dates(text: str) -> None:
+    finder = DateFinder()
+    found = finder.find(text, PUB.date())
+    expected = [m for _k, p in finder.patterns for m in p.finditer(text)]
+    assert bool(found) == bool(expected)
+
+
+def test_full_name_after_the_last_trigger_sentence_still_names_the_visitor(ex: VisitEventExtractor) -> None:
+    text = (
+        "Mr Khan will visit India next week, his office said.\n"
+        "The trip was announced on Monday.\n"
+        "Imran Khan has led the country since 2018."
+    )
+    assert _pairs(ex.extract(text, PUB)) == [("Imran Khan", None, None, "IND")]
+
+
+def test_visitor_country_counts_sentences_without_triggers(ex: VisitEventExtractor) -> None:
+    text = "Mr Smith will visit Kenya next month.\nThe British government welcomed it.\nBritain and its allies agree."
+    assert _pairs(ex.extract(text, PUB)) == [("Smith", None, "GBR", "KEN")]
+
+
+def test_no_visit_and_no_trigger_ahead_gives_no_rows(ex: VisitEventExtractor) -> None:
+    text = "Officials met in Geneva.\nThe talks went on.\n" + "Mr Blair spoke about Kenya.\n" * 30
+    assert ex.extract(text, PUB) == []
+
+
+def test_title_read_from_lower_case_words_before_the_name(ex: VisitEventExtractor) -> None:
+    rows = ex.extract("On Monday the Russian foreign minister Sergey Lavrov will visit Cuba, officials said.", PUB)
+    assert _pairs(rows) == [("Sergey Lavrov", "foreign minister", "RUS", "CUB")]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["He met officials e.g.Smith in Paris on Monday.", "Trade talks ended at 10 a.m.Imran Khan will visit China."],
+)
+def test_words_glued_after_an_abbreviation_do_not_crash(ex: VisitEventExtractor, text: str) -> None:
+    rows = ex.extract(text, PUB)  # raised StopIteration before: the run started inside a longer token
+    assert all(r["destination_country"] in ("FRA", "CHN") for r in rows)
+    if "Imran" in text:
+        assert _pairs(rows) == [("Imran Khan", None, None, "CHN")]
