@@ -12,7 +12,7 @@ from newspaper import Article, Config
 from trafilatura import extract as trafilatura_extract
 
 from newsbeam.extract.page import Page
-from newsbeam.extract.readability_doc import OnceParsedDocument, make_text_cleaner
+from newsbeam.extract.readability_doc import TextReadabilityDocument, make_text_cleaner
 from newsbeam.extract.text import BlockText, TextNormalizer
 
 
@@ -103,7 +103,7 @@ class ReadabilityBackend:
 
     def extract(self, page: Page) -> Body:
         try:
-            summary = OnceParsedDocument(page.html, self._cleaner).summary(html_partial=True)
+            summary = TextReadabilityDocument(page.html, self._cleaner).summary(html_partial=True)
             return Body(text=self._block_text(lxml.html.fromstring(summary)))
         except Exception:  # readability raises its own Unparseable and lxml errors on odd pages
             return Body(text="")
