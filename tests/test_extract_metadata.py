@@ -159,3 +159,8 @@ def test_wrong_declaration_is_overruled_only_on_long_confident_text(languages: L
 
 def test_no_language_without_declaration_or_letters(languages: LanguageResolver) -> None:
     assert languages.resolve(None, "12 34 56") is None
+
+
+def test_zone_abbreviation_in_a_written_date_is_honoured() -> None:
+    reader, page = read('<meta name="pubdate" content="November 19, 2019 6:00 PM EST">')
+    assert reader.read(page.tree, URL).published_at == datetime(2019, 11, 19, 23, 0, tzinfo=timezone.utc)

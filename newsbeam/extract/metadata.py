@@ -33,6 +33,12 @@ ARTICLE_TYPES = frozenset(
         "report", "webpage", "posting", "socialmediaposting",
     }
 )
+# Zone abbreviations common in news bylines, as hours from UTC (dateutil knows none of them by itself).
+ZONE_HOURS = (
+    ("UTC", 0), ("GMT", 0), ("Z", 0), ("EST", -5), ("EDT", -4), ("CST", -6), ("CDT", -5), ("MST", -7),
+    ("MDT", -6), ("PST", -8), ("PDT", -7), ("BST", 1), ("CET", 1), ("CEST", 2), ("EET", 2), ("EEST", 3),
+    ("IST", 5.5), ("JST", 9), ("KST", 9), ("AEST", 10), ("AEDT", 11),
+)
 TITLE_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " · ", " » ")
 MIN_YEAR = 1995
 
@@ -55,6 +61,7 @@ class MetadataReader:
         self._use_htmldate = use_htmldate
         self._space = re.compile(r"\s+")
         self._lang = re.compile(r"^([A-Za-z]{2})(?:$|[-_])")
+        self._zones = {name: timezone(timedelta(hours=hours)) for name, hours in ZONE_HOURS}
 
     def read(self, tree: HtmlElement, url: str) -> PageMetadata:
         metas = self._metas(tree)
@@ -154,7 +161,7 @@ class MetadataReader:
             value = datetime.fromisoformat(raw.replace("Z", "+00:00"))
         except ValueError:
             try:
-                value = dateutil_parser.parse(raw)
+                value = dateutil_parser.parse(raw, tzinfos=self._zones)
             except (ValueError, OverflowError):
                 return None
         if value.tzinfo is None:
