@@ -120,14 +120,17 @@ class VisitEventExtractor:
 
     def _compile(self) -> None:
         f = re.compile
+        # Trigger stems grouped by first letter (fewer alternatives tried per word): visit, tour, trip, travel,
+        # flew/fly/flies/flown, went, welcom, go/come ... to, head, host, arriv, attend, land, leav, left, depart,
+        # spend/spent, summit, speaking, stopover, meet, met, mission, receiv, return, journey, jet, paid a call.
         stems = (
-            r"(?:visit|tour|trip|travel|flew|fly|flies|flown|went|(?:go|goes|going|gone|come|came|coming)\s+"
-            r"(?:back\s+)?to|head|arriv|land|leav|left|depart|spen[dt]|meet|met\b|talks|summit|attend|host|receiv|"
-            r"welcom|journey|return|jet|speaking|stopover|mission|paid a call)"
+            r"(?:v(?:isit)|t(?:our|rip|ravel|alks)|f(?:lew|ly|lies|lown)|w(?:ent|elcom)"
+            r"|g(?:o|oes|oing|one)\s+(?:back\s+)?to|c(?:ome|ame|oming)\s+(?:back\s+)?to"
+            r"|h(?:ead|ost)|a(?:rriv|ttend)|l(?:and|eav|eft)|d(?:epart)|s(?:pen[dt]|ummit|peaking|topover)"
+            r"|m(?:eet|et\b|ission)|r(?:eceiv|eturn)|j(?:ourney|et)|p(?:aid a call))"
         )
-        # The fast form runs on the lower-cased sentence (where lower() and (?i) agree); the
-        # lookahead lets the scan skip letters no stem starts with.
-        self.prefilter = f(r"\b(?=[acdfghjlmprstvw])" + stems)
+        # The fast form runs on the lower-cased sentence (where lower() and (?i) agree).
+        self.prefilter = f(r"\b" + stems)
         self.prefilter_i = f(r"(?i)\b" + stems)
         self.triggers: list[tuple[str, re.Pattern[str]]] = [
             ("visit", f(r"\b(?:visit|visits|visited|visiting|toured|touring|tours)\b(?!\s+(?:to|of)\b)")),

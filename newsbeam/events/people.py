@@ -772,14 +772,17 @@ class PeopleFinder:
             if info is None:
                 continue
             base = run.start()
+            qualifier: bool | None = None  # is the word before the run a title/honorific/organisation word?
             for span in info[1]:
                 if span.rejected:
                     continue
-                if span.single and span.surname not in registry:  # a single unknown word needs a title or honorific
-                    before = info[0][span.i - 1][2] if span.i > 0 else None
-                    if not (_may_qualify(before) if before else self._qualifier_before(sent, base)):
-                        continue
-                mention = self._person_in_run(sent, base, info[0], span, registry, offset)
+                if span.leaves_run and qualifier is None:
+                    qualifier = self._qualifier_before(sent, base)
+                # a single unknown word needs a title or honorific before it
+                unknown = span.single and span.surname not in registry
+                if unknown and not (_may_qualify(info[0][span.i - 1][2]) if span.i > 0 else qualifier):
+                    continue
+                mention = self._person_in_run(sent, base, info[0], span, registry, offset, bool(qualifier))
                 if mention is not None:
                     out.append(mention)
         return out
@@ -844,6 +847,7 @@ class PeopleFinder:
         span: _Span,
         registry: dict[str, Person],
         offset: int,
+        qualifier: bool,
     ) -> PersonMention | None:
         """A person from one span of name-like words.  The words before the run (from 90 characters back, as
         a title can reach that far) are tokenised only when they can change the outcome."""
@@ -851,7 +855,7 @@ class PeopleFinder:
         words: list[tuple[int, int, str]] | None = None
         if rejected:
             return None
-        if span.untitled and not (span.leaves_run and self._qualifier_before(sent, base)):
+        if span.untitled and not (span.leaves_run and qualifier):
             # no title, and no honorific or organisation word before the run: the run alone decides
             return self._untitled_person(sent, base, span, registry, offset)
         if words is None:
