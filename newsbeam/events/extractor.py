@@ -245,8 +245,10 @@ class VisitEventExtractor:
     # ----- per sentence ---------------------------------------------------------
     def _sentence(self, idx: int, sent: str, low: str, stem: bool, pub: dt.date | None, st: _ArticleState) -> None:
         mentions = self.people.names(sent, st.registry, idx)
-        mentions += self.people.descriptions(sent, st.registry, idx, low)
-        mentions.sort(key=_start)
+        described = self.people.descriptions(sent, st.registry, idx, low)
+        if described:
+            mentions += described
+            mentions.sort(key=_start)
         if not (stem or (st.mentions and self._has_future_verb(sent, low))):
             st.counted.append(sent)  # its countries are counted only if a row needs them (_country_counts)
             self._remember_subject(mentions, st)

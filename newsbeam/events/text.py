@@ -98,10 +98,16 @@ class SentenceSplitter:
         sentences: list[str] = []
         for para in self.paragraphs(text):
             start = 0
+            spaces_only = para.isascii() and not any(map(para.__contains__, "\x1c\x1d\x1e\x1f"))
             for m in self.boundary.finditer(para):
-                last = _last_word(para, start, m.start() + 1).lower().rstrip(".")
-                if last in ABBREVIATIONS or (len(last) == 1 and last.isalpha()):
-                    continue
+                p = m.start()
+                # Seven characters before the mark with no space and no dot: the word is longer than any
+                # abbreviation ("approx"), so the mark ends the sentence without looking at the word.
+                long_word = spaces_only and p - 7 >= start and not any(map(para[p - 7 : p].__contains__, " ."))
+                if not long_word:
+                    last = _last_word(para, start, p + 1).lower().rstrip(".")
+                    if last in ABBREVIATIONS or (len(last) == 1 and last.isalpha()):
+                        continue
                 sentences.append(para[start : m.end()].strip())
                 start = m.end()
             tail = para[start:].strip()
