@@ -4,7 +4,9 @@ Runs each backend of ``newsbeam.extract`` over the 181 pages of the
 article-extraction-benchmark (read from ../shared beside the repository) and
 scores the text with the benchmark's published metric
 (``newsbeam.extract.metric``). Single process, pinned to one core; five pages
-are extracted first, untimed, so lazy imports and caches do not count.
+are extracted first, untimed, so lazy imports and caches do not count. The
+runners take turns page by page, so a change in machine load during the run
+affects them all alike.
 Pages/s is given by wall clock and by the process's CPU time (the second is
 steadier when other work shares the machine).
 
@@ -94,16 +96,27 @@ def reference_runners() -> dict[str, Callable[[BenchPage], tuple[str, str]]]:
     }
 
 
-def measure(name: str, runner: Callable[[BenchPage], tuple[str, str]], pages: list[BenchPage]) -> Run:
+def measure_all(runners: dict[str, Callable[[BenchPage], tuple[str, str]]], pages: list[BenchPage]) -> list[Run]:
+    """Runs every runner on each page in turn (interleaved), so drifts in machine load hit all of them alike."""
     metric = ShingleMetric()
-    for page in pages[:WARMUP_PAGES]:
-        runner(page)
-    wall0, cpu0 = time.perf_counter(), time.process_time()
-    outputs = [runner(page) for page in pages]
-    wall, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
-    scores = metric.score(metric.page(page.truth, text) for page, (text, _) in zip(pages, outputs, strict=True))
-    producers = Counter(producer for _, producer in outputs)
-    return Run(name, scores, len(pages) / wall, len(pages) / max(cpu, 1e-9), producers)
+    for run in runners.values():
+        for page in pages[:WARMUP_PAGES]:
+            run(page)
+    wall = dict.fromkeys(runners, 0.0)
+    cpu = dict.fromkeys(runners, 0.0)
+    outputs: dict[str, list[tuple[str, str]]] = {name: [] for name in runners}
+    for page in pages:
+        for name, run in runners.items():
+            wall0, cpu0 = time.perf_counter(), time.process_time()
+            outputs[name].append(run(page))
+            wall[name] += time.perf_counter() - wall0
+            cpu[name] += time.process_time() - cpu0
+    results = []
+    for name, outs in outputs.items():
+        scores = metric.score(metric.page(p.truth, text) for p, (text, _) in zip(pages, outs, strict=True))
+        producers = Counter(producer for _, producer in outs)
+        results.append(Run(name, scores, len(pages) / wall[name], len(pages) / max(cpu[name], 1e-9), producers))
+    return results
 
 
 def pin_to_one_core() -> None:
@@ -152,7 +165,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{len(pages)} pages from {args.data}; one process, one core")
     runners = {} if args.no_reference else reference_runners()
     runners.update({f"backend={b}" + (" (default)" if b == "auto" else ""): extractor_runner(b) for b in args.backends})
-    runs = [measure(name, runner, pages) for name, runner in runners.items()]
+    runs = measure_all(runners, pages)
     for run in runs:
         print_run(run)
     for run in runs:
