@@ -17,7 +17,7 @@ import apache_beam as beam
 from apache_beam.metrics import Metrics
 
 from newsbeam.syndication.clusters import Member, Thresholds, assign_clusters
-from newsbeam.syndication.minhash import Signature, Signer
+from newsbeam.syndication.minhash import Signer
 from newsbeam.syndication.store import signature_record
 from transforms.dedup import passthrough_key
 from transforms.envelope import ARTICLE, Record
@@ -38,7 +38,7 @@ class _SignFn(beam.DoFn):
             yield passthrough_key(record), record
             return
         sig = self._signer.sign(record["article"].get("text") or "")
-        yield _ALL_ARTICLES, {**record, _SIG: (sig.hashvalues, sig.size)}
+        yield _ALL_ARTICLES, {**record, _SIG: sig}
 
 
 class _ClusterFn(beam.DoFn):
@@ -67,9 +67,8 @@ class _ClusterFn(beam.DoFn):
 
 
 def _member(record: Record) -> Member:
-    hashvalues, size = record[_SIG]
     article = record["article"]
-    return Member(article["article_id"], Signature(hashvalues, size), article.get("published_at"))
+    return Member(article["article_id"], record[_SIG], article.get("published_at"))
 
 
 def thresholds(dedup_cfg: dict[str, Any]) -> Thresholds:
