@@ -118,10 +118,18 @@ def test_authors_from_byline_element_when_no_meta() -> None:
         (["Ludwig van Beethoven"], ["Ludwig van Beethoven"]),
         (["Charlie Wood, Example News"], ["Charlie Wood"]),
         (["@handle_only", "CamelHandle"], []),
+        (["Example News Newsdesk"], []),
     ],
 )
 def test_author_cleaning(raw: list[str], expected: list[str]) -> None:
     assert AuthorCleaner().clean(raw, URL, "Example News") == expected
+
+
+def test_desk_named_after_a_hyphenated_host_is_not_an_author() -> None:
+    cleaner = AuthorCleaner()
+    assert cleaner.clean(["Metro Daily Newsdesk", "Anna Berg, Metro Daily"], "https://www.metro-daily.test/a") == [
+        "Anna Berg"
+    ]
 
 
 @pytest.fixture(scope="module")

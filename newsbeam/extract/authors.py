@@ -13,9 +13,9 @@ NOISE_WORDS = frozenset(
     (
         "admin", "administrator", "agencies", "agency", "all", "anonymous", "articles", "associate", "author",
         "authors", "bureau", "by", "chief", "columnist", "contact", "contributor", "contributors", "correspondent",
-        "desk", "digital", "editor", "editorial", "editors", "email", "follow", "guest", "more", "news", "newsroom",
-        "none", "null", "online", "photo", "photographer", "photos", "posted", "producer", "published", "read",
-        "report", "reporter", "reporters", "reports", "senior", "share", "staff", "team", "the", "unknown",
+        "desk", "digital", "editor", "editorial", "editors", "email", "follow", "guest", "more", "news", "newsdesk",
+        "newsroom", "none", "null", "online", "photo", "photographer", "photos", "posted", "producer", "published",
+        "read", "report", "reporter", "reporters", "reports", "senior", "share", "staff", "team", "the", "unknown",
         "updated", "video", "view", "web", "wire", "writer", "writers",
     )
 )
@@ -148,7 +148,8 @@ class AuthorCleaner:
     @staticmethod
     def _publisher_keys(url: str, site_name: str | None) -> set[str]:
         host = urlsplit(url).hostname or ""
-        keys = {label for label in host.split(".") if label not in HOST_STOP_LABELS and len(label) >= 4}
+        labels = (re.sub(r"[\W_]+", "", label) for label in host.split(".") if label not in HOST_STOP_LABELS)
+        keys = {label for label in labels if len(label) >= 4}
         if site_name:
             keys.add(re.sub(r"\W+", "", site_name).casefold())
         return {k for k in keys if k}
