@@ -142,7 +142,7 @@ def save_feed_state(plan: RunPlan, records: list[dict[str, Any]]) -> None:
     store.save()
 
 
-def _save_syndication(plan: RunPlan, records: list[dict[str, Any]], manifest: dict[str, Any]) -> None:
+def save_syndication(plan: RunPlan, records: list[dict[str, Any]], manifest: dict[str, Any]) -> None:
     """After the moves: the run's MinHash signatures (for later runs), and
     the ``visits/`` snapshot recomputed from all visit events (issue #7).
     Both are derived data: a failure is logged, never undoes the commit."""
@@ -164,7 +164,7 @@ def commit(plan: RunPlan, runner: str) -> dict[str, Any]:
     write_json(journal, {"run_id": plan.run_id, "moves": moves, "manifest": manifest})
     apply_moves(moves)
     save_feed_state(plan, records)
-    _save_syndication(plan, records, manifest)
+    save_syndication(plan, records, manifest)
     write_json(FileSystems.join(plan.out_dir, RUNS, f"{plan.run_id}.json"), manifest)
     delete_dir(staging)
     return manifest

@@ -38,7 +38,7 @@ from apache_beam.runners.runner import PipelineState
 
 from newsbeam.config import ConfigError
 from pipeline.build import add_stages
-from pipeline.commit import build_manifest, public_config, save_feed_state
+from pipeline.commit import build_manifest, public_config, save_feed_state, save_syndication
 from pipeline.options import NewsbeamOptions
 from pipeline.plan import RUNS, STATE, RunPlan, plan_run
 from pipeline.run import serve_samples
@@ -217,6 +217,7 @@ def finalize(plan: RunPlan, runner: str, extra: dict[str, Any]) -> dict[str, Any
     manifest["stream"] = {**extra, "windows_written": len(windows),
                           "polls": len({r.get("poll") for r in records if r.get("kind") == "feed"})}
     save_feed_state(plan, records)
+    save_syndication(plan, records, manifest)  # signatures for later runs, and the visits/ snapshot
     write_json(FileSystems.join(plan.out_dir, RUNS, f"{plan.run_id}.json"), manifest)
     FileSystems.delete([rdir])
     return manifest

@@ -206,7 +206,11 @@ def test_sigterm_mid_run_exits_0_and_leaves_only_whole_parquet_files(tmp_path: P
     files = sorted(out.rglob("*.parquet"))
     assert files
     for path in files:
-        assert pq.read_table(path).num_rows > 0  # opens, whole
+        table = pq.read_table(path)  # opens: a whole file
+        # Window files are never empty; the visits snapshot and the state
+        # caches may be (these pages report no visits).
+        if "visits" not in path.parts and "_state" not in path.parts:
+            assert table.num_rows > 0, path
     ids = _table(out, "articles").column("article_id").to_pylist()
     assert len(ids) == len(set(ids))
     manifest = _manifests(out)[-1]
