@@ -332,5 +332,14 @@ def toward_future(expr: DateExpr, pub: dt.date | None) -> DateExpr:
     return expr
 
 
+def toward_past(expr: DateExpr, pub: dt.date | None) -> DateExpr:
+    """For a completed event, a bare month after ``pub`` ("attended the summit in November") means the last one."""
+    if pub is None or expr.start is None or expr.direction != 0 or expr.start <= pub:
+        return expr
+    if expr.precision == "month" and not re.search(r"\d|this|next|week", expr.text) and expr.start.month > pub.month:
+        return _replace(expr, expr.start.replace(year=expr.start.year - 1))
+    return expr
+
+
 def _replace(expr: DateExpr, start: dt.date) -> DateExpr:
     return DateExpr(expr.pos, expr.end_pos, expr.text, start, None, expr.precision, expr.direction)

@@ -22,7 +22,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from newsbeam.events.dates import DateExpr, DateFinder, toward_future
+from newsbeam.events.dates import DateExpr, DateFinder, toward_future, toward_past
 from newsbeam.events.gazetteer import Gazetteer, Place
 from newsbeam.events.people import PeopleFinder, Person, PersonMention
 from newsbeam.events.text import SentenceSplitter, lower_agrees_with_ignorecase
@@ -201,6 +201,14 @@ class VisitEventExtractor:
         self.cue: dict[str, re.Pattern[str]] = {k: f(v) for k, v in cues.items()}
         self.cue_i: dict[str, re.Pattern[str]] = {k: f("(?i)" + v) for k, v in cues.items()}
         self.join = f(r"\bjoin(?:s|ed|ing)?\s*$")
+        # "received by X", "was hosted to a banquet by X": the person after "by" is the host
+        self.passive_by = f(r"\s+(?:(?:at|to|in|on)\s+[^.,;]{0,40}?\s+)?by\b")
+        # a cancel word as an infinitive is asked for, not done ("calls to postpone the trip")
+        self.cancel_wanted = f(r"\bto\s+$")
+        self.cancel_done = f(r"\b(?:forced|decided|had|chose|opted|agreed|obliged|compelled)\s+to\s+$")
+        self.since_before = f(r"(?i)\bsince\s+(?:[\w.'’-]+\s+){0,3}(?:in\s+)?$")
+        self.relative = f(r",\s+(?:who|which|whose)\b[^,;]*(?:,|$)")
+        self.home_return = f(r"(?i)\b(?:return|back|home)")
         self.future_verb_lc = f(r"\b(?:will|is to|are to|is due to|are due to|is expected to|is set to)\s+\w")
         self.future_verb = f(
             r"(?i)\b(?:will|is to|are to|is due to|are due to|is expected to|is set to)\s+"
@@ -531,15 +539,47 @@ class VisitEventExtractor:
             dest = self._group([others[0]])[0]
             self._add(kind, m, ctx, st, visitor, dest[0], None, "ongoing")
             return
+        if self.passive_by.match(ctx.sent, m.end()):
+            self._hosted_by(kind, m, ctx, st, visitor)  # "X was received by Y": Y is the host
+            return
         before = [pm for pm in ctx.mentions if pm.end <= m.start()]
-        if not before or before[-1].person.country in (None, visitor.country):
+        if not before:
             return
         host = before[-1].person
+        country = self._host_country(host, visitor, ctx)
         status = self._status(kind, m, ctx)
-        if status == "drop" or host.country is None:
+        if status == "drop" or country is None:
             return
-        city = self._group([p for p in ctx.places if p.kind == "city" and p.country == host.country][:1])
-        self._add(kind, m, ctx, st, visitor, host.country, city[0][1] if city else None, status, host)
+        city = self._group([p for p in ctx.places if p.kind == "city" and p.country == country][:1])
+        self._add(kind, m, ctx, st, visitor, country, city[0][1] if city else None, status, host)
+
+    def _hosted_by(self, kind: str, m: re.Match[str], ctx: _SentCtx, st: _ArticleState, host: Person) -> None:
+        """'In Bridgetown, Fernandez was received by Prime Minister Mia Mottley': the subject is the visitor."""
+        status = self._status(kind, m, ctx)
+        if status == "drop":
+            return
+        for visitor in self._visitors(kind, m, ctx, st):
+            if visitor is host:
+                continue
+            country = self._host_country(host, visitor, ctx)
+            if country is None and st.last_visit is not None and st.last_visit[0] is visitor:
+                country = st.last_visit[1]  # "Phuc will be hosted to a banquet by Halimah" during his visit
+            if country is None:
+                continue
+            city = self._group([p for p in ctx.places if p.kind == "city" and p.country == country][:1])
+            self._add(kind, m, ctx, st, visitor, country, city[0][1] if city else None, status, host)
+
+    def _host_country(self, host: Person, visitor: Person, ctx: _SentCtx) -> str | None:
+        """The host's country, else a place named in the sentence ("In Bridgetown, ..."), if not the visitor's."""
+        if host.country is not None:
+            return host.country if host.country != visitor.country else None
+        if visitor.country is None:
+            return None
+        places = [p.country for p in ctx.places if p.kind in ("city", "country") and p.country != visitor.country]
+        return places[0] if places and not self._adjectival_any(ctx) else None
+
+    def _adjectival_any(self, ctx: _SentCtx) -> bool:
+        return any(self._adjectival(ctx.sent, p) for p in ctx.places if p.kind == "country")
 
     # ----- status ---------------------------------------------------------------
     def _status(self, kind: str, m: re.Match[str], ctx: _SentCtx) -> str | None:
@@ -550,7 +590,7 @@ class VisitEventExtractor:
         near = text[clause_start : m.start()][-70:]
         if self.negation.search(pre[-45:]) or rx["hypothetical"].search(near):
             return "drop"
-        if rx["cancel"].search(text):
+        if self._cancelled(rx, text, clause_start, m.end()):
             return "cancelled"
         verb = m.group(0).lower()
         if rx["say_during"].search(text) and not rx["past_date_cue"].search(text):
@@ -578,6 +618,15 @@ class VisitEventExtractor:
         cue = self._nearest_cue(rx, text[m.end() : m.end() + 60], after=True)
         return cue
 
+    def _cancelled(self, rx: dict[str, re.Pattern[str]], text: str, start: int, pos: int) -> bool:
+        """A cancel word in the trigger's clause that reports a decision (not "calls to postpone the trip")."""
+        ends = [i for i in (text.find(";", pos), text.find(" but ", pos)) if i >= 0]
+        for c in rx["cancel"].finditer(text, start, min(ends) if ends else len(text)):
+            before = text[max(0, c.start() - 30) : c.start()]
+            if not self.cancel_wanted.search(before) or self.cancel_done.search(before):
+                return True
+        return False
+
     @staticmethod
     def _nearest_cue(rx: dict[str, re.Pattern[str]], text: str, after: bool = False) -> str | None:
         best: tuple[int, str] | None = None
@@ -602,8 +651,8 @@ class VisitEventExtractor:
         host: Person | None = None,
     ) -> None:
         strong = kind in STRONG_KINDS
-        if person.country == country and (city is None or not strong):
-            return
+        if person.country == country and (city is None or not strong or self.home_return.search(m.group(0))):
+            return  # the visitor's own country: only an explicit domestic trip, never a return home
         weak = kind in ("meet", "attend", "speak") and not self._existing(st, person, country)
         if weak and (kind == "speak" or person.country is None):
             return
@@ -632,7 +681,7 @@ class VisitEventExtractor:
         best: tuple[int, DateExpr] | None = None
         reporting, text = (self.cue["reporting"], ctx.low) if ctx.folds else (self.cue_i["reporting"], ctx.sent)
         for d in ctx.get_dates():
-            if reporting.search(text[: d.pos]):
+            if reporting.search(text[: d.pos]) or self._background_date(d, m, ctx):
                 continue
             dist = d.pos - m.end() if d.pos >= m.end() else m.start() - d.end_pos
             if dist > 120:
@@ -644,7 +693,19 @@ class VisitEventExtractor:
         d = best[1]
         if status == "planned":
             d = toward_future(d, ctx.pub)
+        elif status == "completed":
+            d = toward_past(d, ctx.pub)
         return d
+
+    def _background_date(self, d: DateExpr, m: re.Match[str], ctx: _SentCtx) -> bool:
+        """A date that belongs to something else: "since X in 1985", or a relative clause the trigger is not in
+        ("Kishida, who took office in October, has ... a trip to Glasgow")."""
+        if self.since_before.search(ctx.sent[max(0, d.pos - 40) : d.pos]):
+            return True
+        for r in self.relative.finditer(ctx.sent):
+            if r.start() <= d.pos < r.end() and not r.start() <= m.start() < r.end():
+                return True
+        return False
 
     def _host(self, m: re.Match[str], ctx: _SentCtx, visitor: Person, country: str) -> Person | None:
         for pm in ctx.mentions:

@@ -648,6 +648,9 @@ DESCRIPTION_HEADS: tuple[str, ...] = (
     "sultan",
     "delegation",
 )
+LEADER_TITLES: tuple[str, ...] = (
+    "leader", "president", "prime minister", "premier", "chancellor", "king", "queen", "emir", "sultan",
+)
 PRONOUNS: frozenset[str] = frozenset({"he", "she", "his", "her", "him", "they", "their", "them"})
 TITLE_SYNONYMS: tuple[tuple[str, str], ...] = (("premier", "Prime Minister"), ("pm", "Prime Minister"))
 
@@ -808,6 +811,8 @@ class PeopleFinder:
                 j = i
                 while j < len(tokens) and self._namelike_cached(tokens[j][2]):
                     j += 1
+                if j > i and self._trailing_honorific(tokens, j):
+                    j += 1  # "Hun Sen": an honorific-like word ending a name is part of it
                 if j > i:
                     spans.append(self._span(tokens, i, j))
                 i = max(j, i + 1)
@@ -816,6 +821,15 @@ class PeopleFinder:
             self._run_cache.clear()
         self._run_cache[run] = info
         return info
+
+    def _trailing_honorific(self, tokens: tuple[tuple[int, int, str], ...], j: int) -> bool:
+        """Is token ``j`` an honorific spelled without a period that ends the run's name words?"""
+        if j >= len(tokens):
+            return False
+        w = _strip_s(tokens[j][2])
+        if w.endswith(".") or w.lower() not in HONORIFICS or not w[:1].isupper():
+            return False
+        return j + 1 == len(tokens) or not self._namelike_cached(tokens[j + 1][2])
 
     def _span(self, words: tuple[tuple[int, int, str], ...], i: int, j: int) -> _Span:
         """What :meth:`_make_person` decides from the run's own words: (i, j, rejected, name, surname,
@@ -828,7 +842,7 @@ class PeopleFinder:
         single = len(tokens) == 1
         rejected = (
             (j < len(words) and _is_org(words[j][2].rstrip(".")))
-            or (i > 0 and _is_org(words[i - 1][2]))
+            or (i > 0 and _is_org(words[i - 1][2]) and words[i - 1][2].lower() not in TITLE_MODIFIERS)
             or len(tokens) > 4
             or (single and len(surname) < 3)
         )
@@ -865,7 +879,7 @@ class PeopleFinder:
             before = [(m.start(), m.end(), m.group()) for m in self.word_re.finditer(sent, lo, base)]
             words = before + words
             i, j = i + len(before), j + len(before)
-            if i > 0 and _is_org(words[i - 1][2]):
+            if i > 0 and _is_org(words[i - 1][2]) and words[i - 1][2].lower() not in TITLE_MODIFIERS:
                 return None
         title, country = self._title_before(sent, words, i)
         honor = i > 0 and words[i - 1][2].lower() in HONORIFICS
@@ -1116,4 +1130,6 @@ class PeopleFinder:
 def _title_matches(title: str, head: str) -> bool:
     if head in ("premier", "prime minister"):
         return "prime minister" in title or "premier" in title
+    if head == "leader":  # "the Chinese leader": a head of state or government
+        return any(t in title for t in LEADER_TITLES)
     return head in title
