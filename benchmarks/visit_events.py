@@ -1,6 +1,9 @@
 """Visit-event extraction: quality on ../shared/gold/dev and articles/s on one core.
 
 Usage: .venv/bin/python benchmarks/visit_events.py [--gold DIR] [--errors] [--repeat N]
+
+--gold samples/gold scores the project's own hand-annotated sample articles (a second, independent set);
+a relative DIR that does not exist from the current directory is read from the repository root.
 """
 
 from __future__ import annotations
@@ -15,7 +18,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from newsbeam.events import EXTRACTOR_VERSION, VisitEventExtractor
 from newsbeam.events.scoring import FIELDS, load_gold, score_gold
 
-DEFAULT_GOLD = Path(__file__).resolve().parents[1].parent / "shared" / "gold" / "dev"
+REPO = Path(__file__).resolve().parents[1]
+DEFAULT_GOLD = REPO.parent / "shared" / "gold" / "dev"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -24,6 +28,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--errors", action="store_true", help="print every miss, spurious row and field error")
     ap.add_argument("--repeat", type=int, default=30, help="passes over the gold texts for the speed figure")
     args = ap.parse_args(argv)
+    if not args.gold.is_absolute() and not args.gold.exists():
+        args.gold = REPO / args.gold
     if not (args.gold / "annotations.jsonl").exists():
         print(f"gold set not found at {args.gold}")
         return 2

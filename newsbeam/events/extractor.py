@@ -201,6 +201,8 @@ class VisitEventExtractor:
         self.cue: dict[str, re.Pattern[str]] = {k: f(v) for k, v in cues.items()}
         self.cue_i: dict[str, re.Pattern[str]] = {k: f("(?i)" + v) for k, v in cues.items()}
         self.join = f(r"\bjoin(?:s|ed|ing)?\s*$")
+        self.apposition = f(r"\s*,\s*")
+        self.next_clause = f(r"\band\s+(?:will|would|then|is|was|later|also)\b")
         # "received by X", "was hosted to a banquet by X": the person after "by" is the host
         self.passive_by = f(r"\s+(?:(?:at|to|in|on)\s+[^.,;]{0,40}?\s+)?by\b")
         # a cancel word as an infinitive is asked for, not done ("calls to postpone the trip")
@@ -257,6 +259,7 @@ class VisitEventExtractor:
         if described:
             mentions += described
             mentions.sort(key=_start)
+            mentions = self._named_holders(mentions, sent, st)
         if not (stem or (st.mentions and self._has_future_verb(sent, low))):
             st.counted.append(sent)  # its countries are counted only if a row needs them (_country_counts)
             self._remember_subject(mentions, st)
@@ -273,6 +276,34 @@ class VisitEventExtractor:
         if len(st.mentions) == before:
             self._tour_stops(ctx, st)
         self._remember_subject(mentions, st)
+
+    def _named_holders(self, mentions: list[PersonMention], sent: str, st: _ArticleState) -> list[PersonMention]:
+        """Unnamed office-holders that the article names: "The foreign secretary, Liz Truss, ..." (apposition),
+        or "Jair Bolsonaro will ... The Brazilian president is ..." (the previous subject, untitled so far)."""
+        out: list[PersonMention] = []
+        for k, pm in enumerate(mentions):
+            if pm.kind != "description" or pm.person.named:
+                out.append(pm)
+                continue
+            nxt = mentions[k + 1] if k + 1 < len(mentions) else None
+            if nxt is not None and nxt.kind == "name" and self.apposition.fullmatch(sent, pm.end, nxt.start):
+                _give_office(nxt.person, pm.person)
+                continue  # the name itself follows
+            subj = st.last_subject
+            if (
+                subj is not None
+                and subj.named
+                and subj.title is None
+                and pm.person.country is not None
+                and subj.country in (None, pm.person.country)
+                and not sent[: pm.start].strip()  # the sentence's subject, not "talks with the Ukrainian president"
+                and not (pm.person.title or "").startswith("former")
+            ):
+                _give_office(subj, pm.person)
+                out.append(PersonMention(pm.start, pm.end, subj, "description", pm.possessive))
+                continue
+            out.append(pm)
+        return out
 
     def _has_stem(self, sent: str, low: str) -> bool:
         """Could a trigger be in this sentence?  (The pre-filter: sentences without skip trigger parsing.)"""
@@ -684,6 +715,8 @@ class VisitEventExtractor:
             if reporting.search(text[: d.pos]) or self._background_date(d, m, ctx):
                 continue
             dist = d.pos - m.end() if d.pos >= m.end() else m.start() - d.end_pos
+            if d.pos < m.start() and self.next_clause.search(ctx.sent, d.end_pos, m.start()):
+                continue  # "meet Putin on 16 February and will then fly to Budapest": another clause's date
             if dist > 120:
                 continue
             if best is None or dist < best[0]:
@@ -708,6 +741,7 @@ class VisitEventExtractor:
         return False
 
     def _host(self, m: re.Match[str], ctx: _SentCtx, visitor: Person, country: str) -> Person | None:
+        fallback: Person | None = None
         for pm in ctx.mentions:
             if pm.person is visitor or pm.kind != "name":
                 continue
@@ -717,8 +751,10 @@ class VisitEventExtractor:
                 r"(?:the\s+)?(?:[\w.-]+\s+){0,5}$",
                 before,
             ) and (pm.person.country is None or pm.person.country == country != visitor.country):
-                return pm.person
-        return None
+                if pm.person.country == country:
+                    return pm.person  # a host of the destination country beats one of unknown country
+                fallback = fallback or pm.person
+        return fallback
 
     def _finalise(self, st: _ArticleState) -> list[Visit]:
         visits: list[Visit] = []
@@ -831,6 +867,14 @@ class _ArticleState:
     last_visit: tuple[Person, str] | None = None
     counted: list[str | list[str]] = field(default_factory=list)  # per sentence: its text, or its countries
     country_counts: dict[str, int] | None = None  # from counted, when first needed
+
+
+def _give_office(person: Person, office: Person) -> None:
+    """The named ``person`` holds the unnamed ``office``: copy its title and country where unknown."""
+    if person.title is None and office.title:
+        person.title = office.title if not office.title.islower() else office.title.title()
+    if person.country is None:
+        person.country = office.country or (PeopleFinder.title_country(person.title) if person.title else None)
 
 
 def _start(pm: PersonMention) -> int:

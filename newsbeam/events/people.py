@@ -1037,6 +1037,11 @@ class PeopleFinder:
         return found[1] if found and found[0] == "country" else None
 
     @staticmethod
+    def title_country(title: str) -> str | None:
+        """The country of a one-country office ("Home Secretary" -> GBR), else None."""
+        return PeopleFinder._title_country(title)
+
+    @staticmethod
     def _title_country(title: str) -> str | None:
         low = title.lower()
         for key, a3 in TITLE_COUNTRY:

@@ -1,0 +1,146 @@
+"""Fixes for errors seen on unseen news (issue #3), each on sentences written for this test."""
+
+import datetime as dt
+
+import pytest
+
+from newsbeam.events import VisitEventExtractor
+
+PUB = dt.datetime(2022, 3, 9, tzinfo=dt.timezone.utc)  # a Wednesday
+
+
+@pytest.fixture(scope="module")
+def ex() -> VisitEventExtractor:
+    return VisitEventExtractor()
+
+
+def _rows(ex: VisitEventExtractor, text: str, pub: dt.datetime | None = PUB) -> list[tuple]:
+    return [(r["visitor"], r["destination_country"], r["status"]) for r in ex.extract(text, pub)]
+
+
+def test_passive_host_makes_the_subject_the_visitor(ex: VisitEventExtractor) -> None:
+    text = (
+        "Chilean President Gabriel Boric arrived in Peru on Tuesday. "
+        "In Lima, Boric was received by President Pedro Castillo, with whom he discussed lithium."
+    )
+    rows = ex.extract(text, PUB)
+    assert [(r["visitor"], r["destination_country"]) for r in rows] == [("Gabriel Boric", "PER")]
+    assert rows[0]["host"] == "Pedro Castillo"
+
+
+def test_hosted_by_with_pronoun_subject(ex: VisitEventExtractor) -> None:
+    text = "Spanish Prime Minister Pedro Sanchez flew to Rabat, where he was welcomed by King Mohammed."
+    assert [(v, c) for v, c, _s in _rows(ex, text)] == [("Pedro Sanchez", "MAR")]
+
+
+def test_active_host_country_from_the_sentence_place(ex: VisitEventExtractor) -> None:
+    text = "In Nairobi, President William Ruto welcomed Ghanaian President Nana Akufo-Addo on Monday."
+    assert [(v, c) for v, c, _s in _rows(ex, text)] == [("Nana Akufo-Addo", "KEN")]
+
+
+def test_return_home_is_not_a_visit(ex: VisitEventExtractor) -> None:
+    text = (
+        "Turkish President Tayyip Erdogan visited Qatar on Monday. He flew back to Ankara on Tuesday evening, "
+        "and is expected to return to Istanbul at the weekend."
+    )
+    assert [c for _v, c, _s in _rows(ex, text)] == ["QAT"]
+
+
+def test_domestic_trip_with_a_city_is_still_a_visit(ex: VisitEventExtractor) -> None:
+    text = "British Prime Minister Boris Johnson will visit Cardiff on Friday."
+    assert [c for _v, c, _s in _rows(ex, text)] == ["GBR"]
+
+
+@pytest.mark.parametrize(
+    ("text", "status"),
+    [
+        ("Kenyan President Uhuru Kenyatta will fly to Accra next week, ignoring calls to postpone the trip.",
+         "planned"),
+        ("Kenyan President Uhuru Kenyatta will fly to Accra next week despite pressure to cancel.", "planned"),
+        ("Kenyan President Uhuru Kenyatta was forced to cancel his visit to Ghana.", "cancelled"),
+        ("Kenyan President Uhuru Kenyatta has postponed his visit to Ghana.", "cancelled"),
+    ],
+)
+def test_cancel_cue_needs_a_decision(ex: VisitEventExtractor, text: str, status: str) -> None:
+    assert _rows(ex, text) == [("Uhuru Kenyatta", "GHA", status)]
+
+
+def test_cancel_cue_stays_in_its_clause(ex: VisitEventExtractor) -> None:
+    text = "Last month Indian Prime Minister Narendra Modi visited Nepal but called off a stop in Bhutan."
+    assert ("Narendra Modi", "NPL", "completed") in _rows(ex, text)
+
+
+def test_apposition_names_the_office_holder(ex: VisitEventExtractor) -> None:
+    text = "The defence minister, Ben Wallace, will travel to Oslo on Thursday for talks on the Arctic."
+    rows = ex.extract(text, PUB)
+    assert [(r["visitor"], r["destination_country"]) for r in rows] == [("Ben Wallace", "NOR")]
+
+
+def test_described_subject_is_the_previous_named_subject(ex: VisitEventExtractor) -> None:
+    text = (
+        "Gustavo Petro will travel to Caracas next week. "
+        "The Colombian president is scheduled to meet officials there on 15 March and will then fly to Quito."
+    )
+    rows = ex.extract(text, PUB)
+    assert {(r["visitor"], r["destination_country"]) for r in rows} == {("Gustavo Petro", "VEN"),
+                                                                       ("Gustavo Petro", "ECU")}
+    assert all(r["visitor_country"] == "COL" for r in rows)
+
+
+def test_described_object_is_not_the_subject(ex: VisitEventExtractor) -> None:
+    text = "Gustavo Petro travelled to Lima on Monday. He held talks with the Peruvian president."
+    rows = ex.extract(text, PUB)
+    assert [(r["visitor"], r["destination_country"]) for r in rows] == [("Gustavo Petro", "PER")]
+    assert rows[0]["visitor_title"] is None
+
+
+def test_the_leader_resolves_to_a_head_of_state(ex: VisitEventExtractor) -> None:
+    text = (
+        "Chinese President Xi Jinping met Mongolian officials on Monday. "
+        "Mongolia invited the Chinese leader to visit Ulaanbaatar."
+    )
+    assert [(v, c) for v, c, _s in _rows(ex, text)] == [("Xi Jinping", "MNG")]
+
+
+def test_date_after_since_is_background(ex: VisitEventExtractor) -> None:
+    text = "US Secretary of State Antony Blinken will visit Fiji, the first such trip since James Baker in 1990."
+    rows = ex.extract(text, PUB)
+    assert rows[0]["visitor"] == "Antony Blinken" and rows[0]["start_date"] is None
+
+
+def test_date_in_a_relative_clause_is_background(ex: VisitEventExtractor) -> None:
+    text = "Japanese Prime Minister Fumio Kishida, who took office in October, made a brief trip to Glasgow."
+    rows = ex.extract(text, PUB)
+    assert [(r["destination_country"], r["status"], r["start_date"]) for r in rows] == [("GBR", "completed", None)]
+
+
+def test_bare_month_of_a_completed_visit_is_the_last_one(ex: VisitEventExtractor) -> None:
+    text = "Ghanaian President Nana Akufo-Addo attended the climate summit in Glasgow in November."
+    rows = ex.extract(text, PUB)
+    assert [(r["start_date"], r["date_precision"]) for r in rows] == [(dt.date(2021, 11, 1), "month")]
+
+
+def test_date_of_an_earlier_clause_is_not_taken(ex: VisitEventExtractor) -> None:
+    text = "Colombian President Gustavo Petro will meet officials in Caracas on 15 March and will then fly to Quito."
+    rows = {r["destination_country"]: r["start_date"] for r in ex.extract(text, PUB)}
+    assert "ECU" in rows and rows["ECU"] is None
+
+
+@pytest.mark.parametrize(
+    ("text", "visitor"),
+    [
+        ("Cambodian Prime Minister Hun Sen will visit Laos.", "Hun Sen"),
+        ("US Secretary of State Antony Blinken will visit Laos.", "Antony Blinken"),
+    ],
+)
+def test_names_after_title_words(ex: VisitEventExtractor, text: str, visitor: str) -> None:
+    assert [v for v, _c, _s in _rows(ex, text)] == [visitor]
+
+
+def test_prefers_host_of_the_destination_country(ex: VisitEventExtractor) -> None:
+    text = (
+        "Brazilian President Jair Bolsonaro will meet Vladimir Putin in Moscow and then fly to Budapest for talks "
+        "with Hungarian Prime Minister Viktor Orban."
+    )
+    hosts = {r["destination_country"]: r["host"] for r in ex.extract(text, PUB)}
+    assert hosts.get("HUN") == "Viktor Orban"
