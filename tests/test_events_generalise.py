@@ -144,3 +144,53 @@ def test_prefers_host_of_the_destination_country(ex: VisitEventExtractor) -> Non
     )
     hosts = {r["destination_country"]: r["host"] for r in ex.extract(text, PUB)}
     assert hosts.get("HUN") == "Viktor Orban"
+
+
+def test_adverb_between_travel_verb_and_to(ex: VisitEventExtractor) -> None:
+    text = "Spanish Prime Minister Pedro Sanchez and Italian Premier Mario Draghi travelled separately to Kyiv."
+    assert {c for _v, c, _s in _rows(ex, text)} == {"UKR"}
+
+
+def test_trip_as_office_to(ex: VisitEventExtractor) -> None:
+    text = "Italian Prime Minister Mario Draghi made his first foreign trips as premier to Madrid and Lisbon."
+    assert {c for _v, c, _s in _rows(ex, text)} == {"ESP", "PRT"}
+
+
+def test_talks_with_partner_in_place(ex: VisitEventExtractor) -> None:
+    text = "Italian Prime Minister Mario Draghi held talks with Pedro Sanchez in Madrid on Monday."
+    rows = ex.extract(text, PUB)
+    assert [(r["destination_country"], r["start_date"]) for r in rows] == [("ESP", dt.date(2022, 3, 7))]
+
+
+def test_dateline_date_is_not_the_visit_date(ex: VisitEventExtractor) -> None:
+    text = "LIMA, Mar 8 (Newswire) - Peru has invited Chilean President Gabriel Boric to visit Lima, officials said."
+    rows = ex.extract(text, PUB)
+    assert [(r["destination_country"], r["start_date"]) for r in rows] == [("PER", None)]
+
+
+def test_at_the_weekend_is_a_date(ex: VisitEventExtractor) -> None:
+    text = "Chilean President Gabriel Boric will fly to Lima at the weekend."
+    rows = ex.extract(text, PUB)
+    assert [(r["start_date"], r["date_precision"]) for r in rows] == [(dt.date(2022, 3, 1), "month")]
+
+
+def test_trigger_in_relative_clause_does_not_take_the_main_clause_date(ex: VisitEventExtractor) -> None:
+    text = "Chilean President Gabriel Boric, who is on his first visit to Argentina, will fly to Lima on Friday."
+    rows = {r["destination_country"]: r["start_date"] for r in ex.extract(text, PUB)}
+    assert rows.get("ARG", "missing") is None and rows.get("PER") == dt.date(2022, 3, 11)
+
+
+def test_bare_arrival_dates_the_current_visit(ex: VisitEventExtractor) -> None:
+    text = (
+        "Indian Foreign Minister S. Jaishankar is in Tokyo on a two-day visit. "
+        "Jaishankar arrived on Tuesday and met business leaders."
+    )
+    rows = ex.extract(text, PUB)
+    assert [(r["destination_country"], r["start_date"], r["status"]) for r in rows] == [
+        ("JPN", dt.date(2022, 3, 8), "ongoing")
+    ]
+
+
+def test_capital_spelling_variant(ex: VisitEventExtractor) -> None:
+    text = "Thai Prime Minister Prayuth Chan-ocha travelled to Naypyitaw last month."
+    assert [c for _v, c, _s in _rows(ex, text)] == ["MMR"]

@@ -141,7 +141,7 @@ class DateFinder:
                 re.compile(
                     r"\b(?:(?:at\s+)?the\s+(end|start|beginning)\s+of\s+)?(?:(later|earlier)\s+)?"
                     r"(this|last|next|the coming|"
-                    r"the past)\s+week(?:end)?\b",
+                    r"the past|(?<=at )the|(?<=over )the)\s+week(?:end)?\b",
                     re.I,
                 ),
             ),

@@ -134,13 +134,16 @@ class VisitEventExtractor:
         self.prefilter_i = f(r"(?i)\b" + stems)
         self.triggers: list[tuple[str, re.Pattern[str]]] = [
             ("visit", f(r"\b(?:visit|visits|visited|visiting|toured|touring|tours)\b(?!\s+(?:to|of)\b)")),
-            ("nominal", f(r"\b(?:visit|visits|trip|trips|tour|journey|stopover|mission)\b(?=\s+(?:to|of|in)\b)")),
+            (
+                "nominal",
+                f(r"\b(?:visit|visits|trip|trips|tour|journey|stopover|mission)\b(?=\s+(?:as\s+[\w-]+\s+)?(?:to|of|in)\b)"),
+            ),
             (
                 "travel",
                 f(
                     r"\b(?:travel(?:s|led|ed|ling|ing)?|fl(?:y|ies|ew|own|ying)|go(?:es|ne)?|went|head(?:s|ed|ing)?|"
                     r"return(?:s|ed|ing)?|jet(?:s|ted|ting)?|come|comes|came|coming|sail(?:s|ed)?|drove|driven)"
-                    r"\s+(?:back\s+|on\s+|straight\s+|directly\s+)?(?:to|for)\b"
+                    r"\s+(?:back\s+|on\s+|straight\s+|directly\s+|[a-z]+ly\s+)?(?:to|for)\b"
                 ),
             ),
             ("arrive", f(r"\b(?:arriv(?:e|es|ed|ing)|land(?:s|ed|ing)?)\s+(?:back\s+)?(?:in|at)\b")),
@@ -202,6 +205,10 @@ class VisitEventExtractor:
         self.cue_i: dict[str, re.Pattern[str]] = {k: f("(?i)" + v) for k, v in cues.items()}
         self.join = f(r"\bjoin(?:s|ed|ing)?\s*$")
         self.apposition = f(r"\s*,\s*")
+        self.dateline = f(r"[A-Z][A-Z .'-]+,[^-–—()]{0,30}(?:\([^)]{1,40}\))?\s*[-–—]\s")
+        # "Blinken arrived on Thursday": the day of arrival for the visit the subject is on
+        self.bare_arrival = f(r"\barriv(?:ed|es)\s+(?=(?:on|late on|early on|late|early)\s+[A-Z]|yesterday|today)")
+        self.with_partner = f(r"\s+with\s+(?:(?:the\s+)?[A-Z][\w.-]*\s+){0,4}?(?=[A-Z])")
         self.next_clause = f(r"\band\s+(?:will|would|then|is|was|later|also)\b")
         # "received by X", "was hosted to a banquet by X": the person after "by" is the host
         self.passive_by = f(r"\s+(?:(?:at|to|in|on)\s+[^.,;]{0,40}?\s+)?by\b")
@@ -275,6 +282,8 @@ class VisitEventExtractor:
                     self._trigger(kind, m, ctx, st)
         if len(st.mentions) == before:
             self._tour_stops(ctx, st)
+        if len(st.mentions) == before and "arriv" in sent:
+            self._arrival_day(ctx, st)
         self._remember_subject(mentions, st)
 
     def _named_holders(self, mentions: list[PersonMention], sent: str, st: _ArticleState) -> list[PersonMention]:
@@ -340,6 +349,21 @@ class VisitEventExtractor:
                 date = self._date_for(fut, ctx, "planned")
                 st.mentions.append(Mention(ctx.idx, person, country, city, "planned", False, date, None, ctx.sent))
 
+    def _arrival_day(self, ctx: _SentCtx, st: _ArticleState) -> None:
+        """'Blinken arrived on Thursday and held talks ...': dates the visit its subject is on (latest one)."""
+        m = self.bare_arrival.search(ctx.sent)
+        if m is None:
+            return
+        people = self._visitors("arrive", m, ctx, st)
+        visit = next((mn for mn in reversed(st.mentions) if people and mn.person is people[0]), None)
+        if visit is None or visit.status not in (None, "ongoing", "completed"):
+            return
+        date = self._date_for(m, ctx, "ongoing")
+        if date is not None:
+            st.mentions.append(
+                Mention(ctx.idx, visit.person, visit.country, None, "ongoing", False, date, None, ctx.sent)
+            )
+
     def _remember_subject(self, mentions: list[PersonMention], st: _ArticleState) -> None:
         named = [m for m in mentions if m.kind in ("name", "description")]
         if named:
@@ -386,10 +410,19 @@ class VisitEventExtractor:
             "attend": 9,
             "speak": 6,
         }[kind]
-        chosen = self._places_after(m.end(), window, ctx, multi=kind in ("visit", "nominal", "travel"))
+        start = self._after_partner(m.end(), ctx) if kind == "meet" else m.end()
+        chosen = self._places_after(start, window, ctx, multi=kind in ("visit", "nominal", "travel"))
         if not chosen and kind in ("visit", "nominal"):
             chosen = self._place_before(m.start(), ctx)
         return self._group(chosen)
+
+    def _after_partner(self, pos: int, ctx: _SentCtx) -> int:
+        """'held talks with Vladimir Putin in Moscow': the place is looked for after the partner's name."""
+        w = self.with_partner.match(ctx.sent, pos)
+        if w is None:
+            return pos
+        pm = next((pm for pm in ctx.mentions if pm.start == w.end() and pm.kind == "name"), None)
+        return pm.end if pm is not None else pos
 
     def _places_after(self, pos: int, window: int, ctx: _SentCtx, multi: bool) -> list[Place]:
         chosen: list[Place] = []
@@ -735,9 +768,12 @@ class VisitEventExtractor:
         ("Kishida, who took office in October, has ... a trip to Glasgow")."""
         if self.since_before.search(ctx.sent[max(0, d.pos - 40) : d.pos]):
             return True
+        line = self.dateline.match(ctx.sent) if ctx.idx == 0 else None
+        if line is not None and d.pos < line.end():
+            return True  # "NUR-SULTAN, Feb 6 (GlobalWire) - ...": the date of the report
         for r in self.relative.finditer(ctx.sent):
-            if r.start() <= d.pos < r.end() and not r.start() <= m.start() < r.end():
-                return True
+            if (r.start() <= d.pos < r.end()) != (r.start() <= m.start() < r.end()):
+                return True  # one of the date and the trigger is inside the relative clause, the other not
         return False
 
     def _host(self, m: re.Match[str], ctx: _SentCtx, visitor: Person, country: str) -> Person | None:

@@ -273,6 +273,8 @@ LANDMARKS: tuple[tuple[str, str, str], ...] = (
     ("elysee", "FRA", "Paris"),
     ("élysée", "FRA", "Paris"),
     ("washington dc", "USA", "Washington"),
+    ("naypyitaw", "MMR", "Naypyitaw"),  # common spellings of capitals that geonames writes otherwise
+    ("naypyidaw", "MMR", "Naypyidaw"),
     ("washington d.c.", "USA", "Washington"),
     ("new delhi", "IND", "New Delhi"),
 )
