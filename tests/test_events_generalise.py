@@ -194,3 +194,8 @@ def test_bare_arrival_dates_the_current_visit(ex: VisitEventExtractor) -> None:
 def test_capital_spelling_variant(ex: VisitEventExtractor) -> None:
     text = "Thai Prime Minister Prayuth Chan-ocha travelled to Naypyitaw last month."
     assert [c for _v, c, _s in _rows(ex, text)] == ["MMR"]
+
+
+def test_willing_to_visit_is_proposed(ex: VisitEventExtractor) -> None:
+    text = "The Kremlin said Russian President Vladimir Putin is willing to visit Turkey once the pandemic allows."
+    assert _rows(ex, text) == [("Vladimir Putin", "TUR", "proposed")]

@@ -170,7 +170,7 @@ class VisitEventExtractor:
                 r"\b(?:invit\w*|could|may|might|propos\w*|plan for|possible|possibility|"
                 r"(?:being|under|is|are) discuss\w*|discussing a|consider\w*|look(?:s|ed|ing)? forward|"
                 r"finalis\w*|finaliz\w*|urg\w+|"
-                r"would like|offer(?:ed|s)? to|talks? (?:on|about|over) a)\b"
+                r"would like|offer(?:ed|s)? to|talks? (?:on|about|over) a|willing to|ready to)\b"
             ),
             "planned": (
                 r"\b(?:will|'ll|shall|is to|are to|was to|were to|due|expected|set to|"
