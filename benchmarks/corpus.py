@@ -26,18 +26,20 @@ LEADERS = (
 )
 DESTINATIONS = (("Kenya", "Nairobi"), ("Brazil", "Brasilia"), ("India", "New Delhi"), ("Egypt", "Cairo"),
                 ("Vietnam", "Hanoi"), ("Mexico", "Mexico City"), ("Norway", "Oslo"), ("Chile", "Santiago"))
-# Filler sentences name the story's countries and figures, so that lines do
-# not repeat across stories (a repeated line is learned as boilerplate).
-FILLER = (
-    "Officials in {city} said the talks would cover trade, energy and climate cooperation worth {n} million dollars.",
-    "Analysts expect agreements with {country} on infrastructure financing and {n} research partnerships.",
-    "Trade between the two countries and {country} has grown by {n} percent over the past decade.",
-    "Business leaders travelling to {city} hope to sign {n} contracts in the renewable energy sector.",
-    "Opposition politicians questioned the cost of the {n}-member delegation and called for more transparency.",
-    "Diplomats in {city} described the relationship as pragmatic, built on {n} years of shared interests.",
-    "The agenda in {country} also includes a visit to a technology park and a meeting with {n} students.",
-    "A joint statement is expected at the end of the talks in {city}, listing {n} areas of cooperation.",
-)
+# Filler paragraphs are sentences of made-up words: real stories share few
+# 4-word shingles, and template sentences would make every story look like
+# a copy of every other one to near-duplicate detection.
+SYLLABLES = tuple(c + v for c in "bdfgklmnprstvz" for v in ("a", "e", "i", "o", "u", "ai", "ou"))
+
+
+def _vocabulary(rng: random.Random, size: int = 6000) -> list[str]:
+    return sorted({"".join(rng.choices(SYLLABLES, k=rng.randint(1, 4))) for _ in range(size)})
+
+
+def _filler(rng: random.Random, vocab: list[str]) -> str:
+    return " ".join(rng.choices(vocab, k=rng.randint(25, 40))).capitalize() + "."
+
+
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December")
 
@@ -50,7 +52,7 @@ class Corpus:
     n_pages: int
 
 
-def _body(rng: random.Random, published: dt.date) -> list[str]:
+def _body(rng: random.Random, published: dt.date, vocab: list[str]) -> list[str]:
     title, name, demonym, _capital = rng.choice(LEADERS)
     country, city = rng.choice(DESTINATIONS)
     start = published + dt.timedelta(days=rng.randint(5, 40))
@@ -60,7 +62,7 @@ def _body(rng: random.Random, published: dt.date) -> list[str]:
         f"{demonym} {title} {name} will visit {country} {when}, the foreign ministry said on Monday.",
         f"{name} is expected to hold talks in {city} with senior leaders during the trip.",
     ]
-    fill = [f.format(city=city, country=country, n=rng.randint(2, 900)) for f in rng.sample(FILLER, 8)]
+    fill = [_filler(rng, vocab) for _ in range(8)]
     paras += fill[:6]
     paras.append(f"It will be the first visit to {country} by a {demonym} leader in several years, officials said.")
     paras += fill[6:]
@@ -97,6 +99,7 @@ def build_corpus(root: Path, n_pages: int, hosts: int = 4, seed: int = 7, per_fe
     ``root/site`` and RSS feeds (at most ``per_feed`` items each) under
     ``root/feeds``. Links are plain http (the test server has no TLS)."""
     rng = random.Random(seed)
+    vocab = _vocabulary(rng)
     site, feeds_dir = root / "site", root / "feeds"
     names = [f"www.news{i}.example" for i in range(hosts)]
     items: dict[str, list[tuple[str, str, dt.datetime]]] = {h: [] for h in names}
@@ -104,7 +107,7 @@ def build_corpus(root: Path, n_pages: int, hosts: int = 4, seed: int = 7, per_fe
     for i in range(n_pages):
         host = names[i % hosts]
         published = base + dt.timedelta(minutes=17 * i)
-        paras = [*_body(rng, published.date()), f"Follow {host} on social media for the latest world news."]
+        paras = [*_body(rng, published.date(), vocab), f"Follow {host} on social media for the latest world news."]
         title = f"Story {i}: {paras[0][:60]}"
         path = site / host / "news" / f"story-{i}.html"
         path.parent.mkdir(parents=True, exist_ok=True)

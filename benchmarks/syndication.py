@@ -1,10 +1,7 @@
 """Near-duplicate detection: what it adds to a batch run, and what it finds.
 
-Builds the synthetic corpus of ``benchmarks/corpus.py`` (stories over
-several hosts, each reporting one visit), makes the stories distinct (its
-filler paragraphs are the same templates in every story, so they are
-replaced with made-up words: otherwise every story is a near-copy of every
-other), plants syndicated copies of every 10th story on another host (a new
+Builds the synthetic corpus of ``benchmarks/corpus.py`` (distinct stories
+over several hosts, each reporting one visit), plants syndicated copies of every 10th story on another host (a new
 headline, the last paragraphs cut, a different closing line), then
 runs the whole batch pipeline (FnApiRunner, pages served on loopback) with
 ``dedup.near_duplicates`` on and off, alternating, and prints the wall times,
@@ -17,7 +14,6 @@ Usage: .venv/bin/python benchmarks/syndication.py [--articles 2000] [--repeat 2]
 from __future__ import annotations
 
 import argparse
-import random
 import re
 import statistics
 import sys
@@ -45,20 +41,6 @@ def body_paragraphs(html: str) -> list[str]:
     """The ``<p>`` elements of the article body (the footer has one too)."""
     found = _ARTICLE.search(html)
     return _PARA.findall(found.group(0)) if found else []
-
-
-def make_distinct(corpus: Corpus, seed: int = 11) -> None:
-    """Keeps each story's two lead paragraphs (the visit) and its closing
-    line; the filler in between becomes sentences of made-up words."""
-    rng = random.Random(seed)
-    syllables = [c + v for c in "bdfgklmnprstvz" for v in ("a", "e", "i", "o", "u", "ai", "ou")]
-    vocab = sorted({"".join(rng.choices(syllables, k=rng.randint(1, 4))) for _ in range(6000)})
-    for page in sorted(corpus.root.glob("*/news/story-*.html")):
-        html = page.read_text(encoding="utf-8")
-        paras = body_paragraphs(html)
-        filler = ["<p>" + " ".join(rng.choices(vocab, k=rng.randint(25, 40))).capitalize() + ".</p>"
-                  for _ in range(len(paras) - 3)]
-        page.write_text(html.replace("".join(paras), "".join([*paras[:2], *filler, paras[-1]])), encoding="utf-8")
 
 
 def plant_copies(corpus: Corpus, every: int = 10) -> dict[str, str]:
@@ -134,7 +116,6 @@ def main(argv: list[str] | None = None) -> int:
         root = Path(tmp)
         originals = round(args.articles / 1.1)
         corpus = build_corpus(root / "corpus", n_pages=originals, hosts=8, per_feed=250)
-        make_distinct(corpus)
         copies = plant_copies(corpus)
         run_once(Corpus(corpus.root, corpus.feeds[:1], corpus.hosts, 0), root / "warm-up", True)
         times: dict[bool, list[float]] = {True: [], False: []}

@@ -8,13 +8,14 @@ import random
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pyarrow.dataset as pads
 import pytest
 
 from newsbeam.boilerplate import learn_repeated_lines
 from newsbeam.parquet import table_from_rows, write_table
 from newsbeam.syndication import Member, Signer, assign_clusters, consolidate_visits
-from newsbeam.syndication.clusters import Thresholds, same_story
+from newsbeam.syndication.clusters import LSH_ROWS, Thresholds, same_story
 from newsbeam.syndication.minhash import Signature, similarity
 from newsbeam.syndication.store import (
     load_earlier_members,
@@ -293,3 +294,21 @@ def test_visits_snapshot_is_replaced_whole(tmp_path: Path) -> None:
     assert table.schema.remove_metadata() == VISITS
     assert sorted(map(len, table.column("event_ids").to_pylist())) == [1, 2]
     assert sorted(p.name for p in (tmp_path / "visits").iterdir()) == ["visits.parquet"]
+
+
+def test_a_flood_of_copies_is_one_cluster_with_linear_candidate_pairs(signer: Signer) -> None:
+    """A feed flooding thousands of near-identical pages must not make the
+    candidate pairs quadratic (they once asked for 24 GiB at 10,000 articles)."""
+    from newsbeam.syndication.clusters import candidate_pairs
+
+    base = story(5)
+    members = [
+        Member(f"copy-{i:04d}", signer.sign("\n".join([*base, f"Updated edition number {i}."])), when(7, 9))
+        for i in range(2000)
+    ]
+    matrix = np.stack([m.signature.values() for m in members])
+    pairs = candidate_pairs(matrix, np.ones(len(members), dtype=bool))
+    bands = matrix.shape[1] // LSH_ROWS
+    assert len(pairs) <= bands * len(members)
+    result = assign_clusters(members, [], Thresholds())
+    assert {a.cluster_id for a in result.values()} == {"copy-0000"}

@@ -101,6 +101,23 @@ def _band_keys(matrix: np.ndarray, rows: int) -> np.ndarray:
     return keys
 
 
+# A bucket of more members than this (many copies of one text, or a feed
+# flooding near-identical pages) is linked as a chain, not all pairs: the
+# union-find joins the chain, and the work stays linear in its size.
+MAX_ALL_PAIRS = 16
+# Candidate pairs pre-checked at a time (bounded memory however many).
+CHECK_CHUNK = 50_000
+
+
+def _bucket_pairs(group: np.ndarray) -> np.ndarray:
+    """Pairs to check among articles sharing one band: all of them in a
+    small bucket, consecutive members in a large one."""
+    if len(group) <= MAX_ALL_PAIRS:
+        i, j = np.triu_indices(len(group), 1)
+        return np.stack([group[i], group[j]], axis=1)
+    return np.stack([group[:-1], group[1:]], axis=1)
+
+
 def candidate_pairs(matrix: np.ndarray, is_new: np.ndarray, rows: int = LSH_ROWS) -> np.ndarray:
     """LSH: index pairs ``(i, j)``, ``i < j``, at least one of them new, that
     agree on all ``rows`` values of at least one band of their signatures."""
@@ -114,9 +131,7 @@ def candidate_pairs(matrix: np.ndarray, is_new: np.ndarray, rows: int = LSH_ROWS
         twos = starts[sizes == 2]
         found.append(np.stack([order[twos], order[twos + 1]], axis=1))
         for start, size in zip(starts[sizes > 2], sizes[sizes > 2]):
-            group = order[start : start + size]
-            i, j = np.triu_indices(size, 1)
-            found.append(np.stack([group[i], group[j]], axis=1))
+            found.append(_bucket_pairs(order[start : start + size]))
     pairs = np.sort(np.concatenate(found), axis=1).astype(np.int64) if found else np.zeros((0, 2), dtype=np.int64)
     pairs = pairs[is_new[pairs[:, 0]] | is_new[pairs[:, 1]]]
     n = np.int64(len(matrix))
@@ -129,8 +144,12 @@ def _likely(matrix: np.ndarray, pairs: np.ndarray, floor: float) -> np.ndarray:
     (a vectorised pre-check; about three standard deviations of margin)."""
     if not len(pairs):
         return pairs
-    estimate = (matrix[pairs[:, 0]] == matrix[pairs[:, 1]]).mean(axis=1)
-    return pairs[estimate >= floor - ESTIMATE_MARGIN]
+    kept = []
+    for start in range(0, len(pairs), CHECK_CHUNK):
+        chunk = pairs[start : start + CHECK_CHUNK]
+        estimate = (matrix[chunk[:, 0]] == matrix[chunk[:, 1]]).mean(axis=1)
+        kept.append(chunk[estimate >= floor - ESTIMATE_MARGIN])
+    return np.concatenate(kept)
 
 
 def _link(new: list[Member], members: dict[str, Member], t: Thresholds) -> _UnionFind:
