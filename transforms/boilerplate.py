@@ -52,23 +52,30 @@ class _LearnAndStripFn(beam.DoFn):
         self._stripper = BoilerplateStripper(BoilerplateRules())
 
     def process(self, keyed: tuple[str, Iterable[Record]]) -> Iterator[Record]:
-        records = list(keyed[1])
-        articles = [r for r in records if r["kind"] == ARTICLE]
-        yield from (r for r in records if r["kind"] != ARTICLE)
-        stories: dict[str, str] = {}
-        for r in sorted(articles, key=lambda r: r["article"]["article_id"]):
-            a = r["article"]
-            stories.setdefault(a.get("cluster_id") or a["article_id"], a["text"])
+        stories = self._stories(keyed[1])
         learned = learn_repeated_lines(stories, self._min_articles, self._min_share)
         for line, count in sorted(learned.items()):
             self.learned.inc()
             yield {"kind": LEARNED, "publisher": keyed[0], "line": line, "articles": count, "stories": len(stories)}
-        for r in articles:
-            if learned:
+        for r in keyed[1]:  # a second pass: one article in memory at a time
+            if r["kind"] == ARTICLE and learned:
                 a = r["article"]
                 text, removed = self._stripper.strip(a["text"], a.get("publisher"), learned)
                 _recount(a, text, removed)
             yield r
+
+    @staticmethod
+    def _stories(records: Iterable[Record]) -> dict[str, str]:
+        """One text per story: of each cluster, its smallest article_id's."""
+        chosen: dict[str, tuple[str, str]] = {}
+        for r in records:
+            if r["kind"] != ARTICLE:
+                continue
+            a = r["article"]
+            key = a.get("cluster_id") or a["article_id"]
+            if key not in chosen or a["article_id"] < chosen[key][0]:
+                chosen[key] = (a["article_id"], a["text"])
+        return {key: text for key, (_, text) in chosen.items()}
 
 
 def _by_publisher(record: Record) -> tuple[str, Record]:

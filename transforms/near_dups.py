@@ -51,19 +51,22 @@ class _ClusterFn(beam.DoFn):
         self.copies = Metrics.counter("newsbeam", "near_duplicates")
 
     def process(self, keyed: tuple[str, Iterable[Record]]) -> Iterator[Record]:
-        records = list(keyed[1])
-        articles = [r for r in records if r["kind"] == ARTICLE]
-        yield from (r for r in records if r["kind"] != ARTICLE)
-        members = [_member(r) for r in articles]
+        # Two passes over the group (Beam's grouped values can be iterated
+        # again): compact members first, then each article on its own, so
+        # the whole run's articles are never decoded in memory at once.
+        members = [_member(r) for r in keyed[1] if r["kind"] == ARTICLE]
         assigned = assign_clusters(members, self._earlier, self._thresholds)
-        for record, member in zip(articles, members):
+        for record in keyed[1]:
+            if record["kind"] != ARTICLE:
+                yield record
+                continue
             article = record["article"]
             found = assigned.get(article["article_id"])
             article["cluster_id"] = found.cluster_id if found else article["article_id"]
             article["duplicate_of"] = found.duplicate_of if found else None
             self.copies.inc(article["duplicate_of"] is not None)
             yield {k: v for k, v in record.items() if k != _SIG}
-            yield signature_record(article, member.signature, self._num_perm)
+            yield signature_record(article, record[_SIG], self._num_perm)
 
 
 def _member(record: Record) -> Member:
