@@ -8,7 +8,8 @@ and measures, each in its own process so that peak memory is its own:
 - ``loop``: a plain Python loop reading the pages from disk and calling the
   same extract + boilerplate + events functions, writing Parquet per 1,000;
 - ``fnapi1``: ``newsbeam run`` on the FnApiRunner with 1 worker, the pages
-  served on loopback (so the pipeline also fetches them over HTTP);
+  served on loopback by a process of their own (so the pipeline also reads
+  the feeds and fetches every page over HTTP, as it does live);
 - ``fnapi2``: the same with 2 worker processes (multi_processing).
 
 It prints articles/s, the ratios (pipeline / loop, 2 workers / 1 worker)
@@ -25,6 +26,8 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -78,6 +81,22 @@ def run_loop(root: Path, out: Path) -> dict[str, Any]:
     return {"articles": len(pages), "seconds": seconds}
 
 
+@contextmanager
+def page_server(site: Path) -> Iterator[dict[str, str]]:
+    """The stored pages, served on loopback by a process of their own (as
+    the web is: a server inside the pipeline's process would take the
+    worker's CPU and GIL). Yields the ``fetch.resolve`` map to it."""
+    proc = subprocess.Popen([sys.executable, "-m", "newsbeam.samples", str(site)], cwd=REPO,
+                            stdout=subprocess.PIPE, text=True)
+    try:
+        assert proc.stdout is not None
+        port = int(proc.stdout.readline())
+        yield {host.name: f"127.0.0.1:{port}" for host in site.iterdir() if host.is_dir()}
+    finally:
+        proc.kill()
+        proc.wait()
+
+
 def _runner_args(mode: str) -> list[str]:
     workers = int(mode[-1])
     if mode.startswith("dask"):
@@ -96,11 +115,11 @@ def run_pipeline(root: Path, out: Path, mode: str) -> dict[str, Any]:
     from pipeline.runners import with_defaults
 
     cfg = load_config(REPO / "configs" / "defaults.yaml")
-    cfg["samples"]["serve"] = str(root / "site")
     cfg["fetch"]["allow_private_hosts"] = True
     feeds = sorted((root / "feeds").glob("*.xml"))
     argv = [f"--feed={f}" for f in feeds] + [f"--out={out}", *_runner_args(mode)]
     with ExitStack() as stack:
+        cfg["fetch"]["resolve"] = stack.enter_context(page_server(root / "site"))
         if mode.startswith("dask"):
             from dask.distributed import LocalCluster
 

@@ -77,3 +77,19 @@ class SampleServer:
     def __exit__(self, *exc: object) -> None:
         self._server.shutdown()
         self._server.server_close()
+
+
+def main(argv: list[str] | None = None) -> None:
+    """``python -m newsbeam.samples ROOT``: serve ROOT until killed; prints the port."""
+    import sys
+    import time
+
+    args = sys.argv[1:] if argv is None else argv
+    with SampleServer(args[0]) as server:
+        print(server.port, flush=True)
+        while True:
+            time.sleep(3600)
+
+
+if __name__ == "__main__":
+    main()
