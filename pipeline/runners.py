@@ -95,7 +95,3 @@ def prepare_dask(argv: list[str], stack: ExitStack) -> list[str]:
             workers = max(1, len(client.scheduler_info().get("workers", {})))
         argv.append(f"--dask_npartitions={2 * workers}")
     return argv
-
-
-def describe(argv: list[str]) -> dict[str, Any]:
-    return {"runner": runner_name(argv), "argv": argv}
