@@ -141,3 +141,100 @@ def test_write_datasets_stages_files_of_the_declared_schemas(tmp_path: Path) -> 
         import pyarrow.parquet as pq
 
         assert pq.read_metadata(files[0]).metadata[SCHEMA_VERSION_KEY] == SCHEMA_VERSION.encode()
+
+
+PAGE_TEXT = (
+    "Prime Minister Jane Example will visit Norway from March 3 to 5, the foreign ministry said on Monday. "
+    "She is expected to hold talks in Oslo with the Norwegian prime minister about energy and trade links. "
+    "Officials said the visit would also include a stop at a research station in the far north of the country."
+)
+
+
+def _page_html(title: str, text: str) -> str:
+    paras = "".join(f"<p>{s.strip()}.</p>" for s in text.split(". ") if s.strip())
+    return (f"<html lang='en'><head><title>{title}</title>"
+            f"<meta property='article:published_time' content='2022-02-07T08:00:00Z'></head>"
+            f"<body><nav><a href='/'>Home</a></nav><article><h1>{title}</h1>{paras}</article></body></html>")
+
+
+def test_fetch_pages_fetches_over_http_and_dead_letters_failures(tmp_path: Path) -> None:
+    from newsbeam.samples import SampleServer
+    from transforms.fetch import FetchPages
+
+    site = tmp_path / "site" / "news.example.com"
+    site.mkdir(parents=True)
+    (site / "ok.html").write_text(_page_html("OK", PAGE_TEXT))
+    (site / "robots.txt").write_text("User-agent: *\nAllow: /\n")
+    fetch_cfg = {**CFG["fetch"], "allow_private_hosts": True}
+    records = [_item("http://news.example.com/ok.html"), _item("http://news.example.com/gone.html"),
+               error_record("feed", "f", "malformed_feed", "x")]
+    with SampleServer(tmp_path / "site") as server:
+        fetch_cfg["resolve"] = server.resolve_map()
+
+        def view(r: dict[str, Any]) -> tuple[str, str]:
+            if r["kind"] == "page":
+                return "page", f"{r['item']['link']}:{'Jane Example' in r['html']}"
+            return _label(r)
+
+        with TestPipeline(runner=RUNNER) as p:
+            out = p | beam.Create(records) | FetchPages(fetch_cfg, shards=4) | beam.Map(view)
+            assert_that(out, equal_to([("page", "http://news.example.com/ok.html:True"),
+                                       ("error", "http_404"), ("error", "malformed_feed")]))
+
+
+def _fetched(link: str, html: str) -> dict[str, Any]:
+    when = dt.datetime(2022, 2, 7, 9, tzinfo=dt.timezone.utc)
+    return {"kind": "page", "item": _item(link), "html": html, "final_url": link, "fetched_at": when}
+
+
+def test_extract_articles_gives_text_and_metadata_or_no_article_text() -> None:
+    from transforms.extract import ExtractArticles
+
+    records = [_fetched("http://news.example.com/a", _page_html("A visit", PAGE_TEXT)),
+               _fetched("http://news.example.com/b", "<html><body><nav>Home</nav><p>Video</p></body></html>")]
+
+    def view(r: dict[str, Any]) -> tuple[str, str]:
+        if r["kind"] == "article":
+            a = r["article"]
+            return "article", f"{a['title']}|{a['published_at'].isoformat()}|{a['language']}|{'Oslo' in a['text']}"
+        return _label(r)
+
+    with TestPipeline(runner=RUNNER) as p:
+        out = p | beam.Create(records) | ExtractArticles(CFG["extract"]) | beam.Map(view)
+        assert_that(out, equal_to([("article", "A visit|2022-02-07T08:00:00+00:00|en|True"),
+                                   ("error", "no_article_text")]))
+
+
+def test_extract_visit_events_adds_event_rows_with_stable_ids() -> None:
+    from transforms.events import ExtractVisitEvents
+
+    article = {"article_id": "a1", "url": "http://news.example.com/a", "publisher": "example.com",
+               "title": "A visit", "text": PAGE_TEXT.replace(". ", ".\n"),
+               "published_at": dt.datetime(2022, 2, 7, tzinfo=dt.timezone.utc)}
+
+    def view(r: dict[str, Any]) -> list[tuple[Any, ...]]:
+        return [(e["article_id"], e["visitor"], e["destination_country"], e["status"], str(e["start_date"]),
+                 len(e["event_id"])) for e in r["events"]]
+
+    with TestPipeline(runner=RUNNER) as p:
+        out = p | beam.Create([{"kind": ARTICLE, "article": article}]) | ExtractVisitEvents() | beam.FlatMap(view)
+        assert_that(out, equal_to([("a1", "Jane Example", "NOR", "planned", "2022-03-03", 40)]))
+
+
+def test_near_duplicates_cluster_copies_across_publishers() -> None:
+    from transforms.near_dups import NearDuplicates
+
+    wire = "\n".join(f"Paragraph {i} of the wire story tells of talks on trade, energy and climate in Oslo today."
+                     f" Sentence {i} adds detail number {i * 7} to the report." for i in range(12))
+    other = "\n".join(f"An unrelated report, part {i}, covers a football match and its {i} goals." for i in range(12))
+    records = [_article(1, wire, "a.example.com"), _article(2, wire + "\nFollow us for more.", "b.example.com"),
+               _article(3, other, "a.example.com")]
+
+    def view(r: dict[str, Any]) -> tuple[str, str]:
+        a = r["article"]
+        return a["article_id"], f"{a['cluster_id']}|{a['duplicate_of']}"
+
+    with TestPipeline(runner=RUNNER) as p:
+        out = (p | beam.Create(records) | NearDuplicates(CFG["dedup"])
+               | beam.Filter(lambda r: r["kind"] == ARTICLE) | beam.Map(view))
+        assert_that(out, equal_to([("a1", "a1|None"), ("a2", "a1|a1"), ("a3", "a3|None")]))
