@@ -83,3 +83,19 @@ def test_words_glued_after_an_abbreviation_do_not_crash(ex: VisitEventExtractor,
     assert all(r["destination_country"] in ("FRA", "CHN") for r in rows)
     if "Imran" in text:
         assert _pairs(rows) == [("Imran Khan", None, None, "CHN")]
+
+
+@pytest.mark.parametrize(
+    "sentences",
+    [
+        ["They will go", "to Paris later.", "Nothing here."],  # "go ... to" must not span two sentences
+        ["He met", "Met officers.", "A summit", "visit"],
+        ["NO TRIP HERE", "He will vısıt Paris.", "fine"],  # a dotless i: the per-sentence (?i) path
+        ["VİSİT", "A ſummit in Paris.", ""],
+        [],
+    ],
+)
+def test_stems_of_joined_sentences_match_each_sentence(ex: VisitEventExtractor, sentences: list[str]) -> None:
+    """The pre-filter over the NUL-joined article finds exactly the sentences that the per-sentence one finds."""
+    lows = [s.lower() for s in sentences]
+    assert ex._stems(sentences, lows) == [ex._has_stem(s, low) for s, low in zip(sentences, lows)]

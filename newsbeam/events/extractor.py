@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from newsbeam.events.dates import DateExpr, DateFinder, toward_future, toward_past
@@ -251,7 +252,7 @@ class VisitEventExtractor:
         offset = 1 if title and title.strip() else 0
         state = _ArticleState()
         lows = [s.lower() for s in sentences]
-        stems = [self._has_stem(s, low) for s, low in zip(sentences, lows)]
+        stems = self._stems(sentences, lows)
         last = max((i for i, hit in enumerate(stems) if hit), default=-1)
         for i, sent in enumerate(sentences):
             if i > last and not state.mentions:
@@ -313,6 +314,30 @@ class VisitEventExtractor:
                 continue
             out.append(pm)
         return out
+
+    def _stems(self, sentences: list[str], lows: list[str]) -> list[bool]:
+        """``_has_stem`` of every sentence, by a few searches over the sentences joined with NUL (which no
+        pre-filter alternative matches, so no hit spans two sentences; NUL is a non-word character, as the
+        ends of a lone sentence are for ``\\b``)."""
+        joined = "\x00".join(sentences)
+        if not lower_agrees_with_ignorecase(joined):
+            return [self._has_stem(s, low) for s, low in zip(sentences, lows)]
+        starts: list[int] = []
+        pos = 0
+        for low in lows:
+            starts.append(pos)
+            pos += len(low) + 1
+        if pos - 1 != len(joined):  # lower() changed a length (impossible where it agrees): the safe way
+            return [self._has_stem(s, low) for s, low in zip(sentences, lows)]
+        stems = [False] * len(lows)
+        search, text, pos = self.prefilter.search, "\x00".join(lows), 0
+        while (m := search(text, pos)) is not None:
+            k = bisect_right(starts, m.start()) - 1
+            stems[k] = True
+            if k + 1 == len(starts):
+                break
+            pos = starts[k + 1]
+        return stems
 
     def _has_stem(self, sent: str, low: str) -> bool:
         """Could a trigger be in this sentence?  (The pre-filter: sentences without skip trigger parsing.)"""
