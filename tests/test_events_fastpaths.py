@@ -99,3 +99,13 @@ def test_stems_of_joined_sentences_match_each_sentence(ex: VisitEventExtractor, 
     """The pre-filter over the NUL-joined article finds exactly the sentences that the per-sentence one finds."""
     lows = [s.lower() for s in sentences]
     assert ex._stems(sentences, lows) == [ex._has_stem(s, low) for s, low in zip(sentences, lows)]
+
+
+def test_last_word_before_is_cached_by_chunk(ex: VisitEventExtractor) -> None:
+    """The cached last word equals the last word_re token of the text before the run, on first and later sight."""
+    people = ex.people
+    for sent in ["said the U.S. Secretary Blinken", "met ex-President Obama", "(Reuters) - Biden", "“Mr. Smith"]:
+        base = sent.rfind(" ") + 1 if " " in sent else 1
+        expected = [m.group() for m in people.word_re.finditer(sent, 0, base)][-1:] or [None]
+        for _ in range(2):
+            assert people._last_word_before(sent, 0, base) == expected[0]

@@ -755,6 +755,7 @@ class PeopleFinder:
             r"finance minister|defence minister|defense minister|delegation))\b(?!\s+[A-Z][a-z])"
         )
         self._nl_cache: dict[str, bool] = {}
+        self._lw_cache: dict[str, str | None] = {}  # a space-free chunk -> its last word_re token
         self._run_cache: dict[str, _RunInfo | None] = {}
         # Capitalised runs not glued to a preceding word; the capital comes first (the lookbehind after it) so
         # that the regex engine can skip ahead to capitals instead of trying every position.
@@ -935,9 +936,16 @@ class PeopleFinder:
         q = r
         while q > lo and not sent[q - 1].isspace():
             q -= 1
+        chunk = sent[q:r]
+        hit = self._lw_cache.get(chunk, _MISSING)
+        if hit is not _MISSING:
+            return hit  # type: ignore[return-value]
         last = None
-        for m in self.word_re.finditer(sent, q, r):
+        for m in self.word_re.finditer(chunk):  # word_re has no lookaround: the slice tokenises alike
             last = m.group()
+        if len(self._lw_cache) > 100000:
+            self._lw_cache.clear()
+        self._lw_cache[chunk] = last
         return last
 
     def _namelike_cached(self, w: str) -> bool:
