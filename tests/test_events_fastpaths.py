@@ -106,6 +106,6 @@ def test_last_word_before_is_cached_by_chunk(ex: VisitEventExtractor) -> None:
     people = ex.people
     for sent in ["said the U.S. Secretary Blinken", "met ex-President Obama", "(Reuters) - Biden", "“Mr. Smith"]:
         base = sent.rfind(" ") + 1 if " " in sent else 1
-        expected = [m.group() for m in people.word_re.finditer(sent, 0, base)][-1:] or [None]
+        tokens: list[str | None] = [None] + [m.group() for m in people.word_re.finditer(sent, 0, base)]
         for _ in range(2):
-            assert people._last_word_before(sent, 0, base) == expected[0]
+            assert people._last_word_before(sent, 0, base) == tokens[-1]
