@@ -109,3 +109,26 @@ def test_last_word_before_is_cached_by_chunk(ex: VisitEventExtractor) -> None:
         tokens: list[str | None] = [None] + [m.group() for m in people.word_re.finditer(sent, 0, base)]
         for _ in range(2):
             assert people._last_word_before(sent, 0, base) == tokens[-1]
+
+
+@pytest.mark.parametrize(
+    "sent",
+    [
+        "Talks in the Democratic Republic of the Congo and Washington DC ended.",
+        "The Prime Minister of the United Kingdom flew to New York and then to Côte d'Ivoire.",
+        "He met leaders from South Korea, North Korea and the United States of America in Rio de Janeiro.",
+        "A 5-Star Hotel In Paris Near the River Seine Of France hosted Kuala Lumpur delegates.",
+    ],
+)
+def test_place_phrases_stop_at_a_lowercase_word(ex: VisitEventExtractor, sent: str) -> None:
+    """find() stops a phrase at a lowercase non-connector word; the places equal a brute-force longest match."""
+    gaz = ex.gaz
+    gaz._cache.clear()
+    words = [(m.start(), m.end(), m.group()) for m in gaz.word_re.finditer(sent)]
+    found = gaz.find(sent)
+    assert found, sent
+    for p in found:
+        i = next(k for k, w in enumerate(words) if w[0] == p.start)
+        phrase_words = [w for _s, e, w in words[i:] if e <= p.end]
+        assert all(w[0].isupper() or w.lower() in gaz.connectors for w in phrase_words[1:-1]), p
+        assert gaz.lookup(p.text) is not None or gaz.lookup(p.text + ".") is not None, p

@@ -537,11 +537,14 @@ class Gazetteer:
             i = j + 1
 
     def _longest(self, text: str, words: list[tuple[int, int, str]], i: int, n: int) -> tuple[int, str, str] | None:
-        for j in range(min(n - 1, i + self.MAX_WORDS - 1), i - 1, -1):
+        # A phrase may not reach past a word that is neither capitalised nor a connector (except as its end).
+        top = min(n - 1, i + self.MAX_WORDS - 1)
+        bad = i + 1
+        while bad < top and (words[bad][2][0].isupper() or words[bad][2].lower() in self.connectors):
+            bad += 1
+        for j in range(min(top, bad), i - 1, -1):
             last = words[j][2]
             if not (last[0].isupper() or last.lower() in ("dc", "d.c.", "d'ivoire")):
-                continue
-            if any(not (w[0].isupper() or w.lower() in self.connectors) for _s, _e, w in words[i + 1 : j]):
                 continue
             phrase = _strip_possessive(text[words[i][0] : words[j][1]]).rstrip(".")
             if j > i and phrase.lower().split()[-1] in self.connectors - {"dc", "d.c.", "d'ivoire"}:
