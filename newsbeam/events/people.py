@@ -771,8 +771,10 @@ class PeopleFinder:
         """Named people in ``sent``: each capitalised run is analysed once (cached by its text); the words
         before a run (titles, honorifics, demonyms) are read only when the run's own words do not decide."""
         out: list[PersonMention] = []
+        cache = self._run_cache
         for run in self.run_re.finditer(sent):
-            info = self._run_info(run.group())
+            key = run.group()
+            info = cache[key] if key in cache else self._run_info(key)  # a hit without the call
             if info is None:
                 continue
             base = run.start()
