@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from newsbeam.events.dates import MONTHS, WEEKDAYS
 from newsbeam.events.gazetteer import Gazetteer
 from newsbeam.events.text import lower_agrees_with_ignorecase
 
@@ -280,25 +281,6 @@ NON_NAMES: frozenset[str] = frozenset(
         "chancellor",
         "premier",
         "leader",
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
         "diplomatic",
         "state-run",
         "state",
@@ -425,7 +407,7 @@ NON_NAMES: frozenset[str] = frozenset(
         "sir",
         "lord",
     }
-)
+) | frozenset(WEEKDAYS) | frozenset(MONTHS)
 ORG_WORDS: frozenset[str] = frozenset(
     {
         "tribune",
