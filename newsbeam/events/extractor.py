@@ -22,6 +22,7 @@ import datetime as dt
 import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from newsbeam.events.dates import DateExpr, DateFinder, toward_future, toward_past
 from newsbeam.events.gazetteer import Gazetteer, Place
@@ -133,6 +134,7 @@ class VisitEventExtractor:
         # The fast form runs on the lower-cased sentence (where lower() and (?i) agree).
         self.prefilter = f(r"\b" + stems)
         self.prefilter_i = f(r"(?i)\b" + stems)
+        self.prefilter_w = f(r"\W" + stems)  # for _stems: the non-word character before the stem, then the stem
         self.triggers: list[tuple[str, re.Pattern[str]]] = [
             ("visit", f(r"\b(?:visit|visits|visited|visiting|toured|touring|tours)\b(?!\s+(?:to|of)\b)")),
             (
@@ -252,30 +254,35 @@ class VisitEventExtractor:
         offset = 1 if title and title.strip() else 0
         state = _ArticleState()
         lows = [s.lower() for s in sentences]
-        stems = self._stems(sentences, lows)
+        # one test for the whole article: its sentences are pieces of the text and the title
+        folds = lower_agrees_with_ignorecase(text or "") and lower_agrees_with_ignorecase(title or "")
+        stems = self._stems(sentences, lows, folds)
+        heads = self.people.head_sentences(lows) if folds else [None] * len(sentences)
         last = max((i for i, hit in enumerate(stems) if hit), default=-1)
         for i, sent in enumerate(sentences):
             if i > last and not state.mentions:
                 break  # no trigger word ahead and no visit yet: nothing later can make a row
-            self._sentence(i - offset, sent, lows[i], stems[i], pub, state)
+            fold = folds or lower_agrees_with_ignorecase(sent)
+            self._sentence(i - offset, sent, _Low(lows[i], fold, heads[i]), stems[i], pub, state)
         return [self._row(v, pub, state) for v in self._finalise(state)]
 
     # ----- per sentence ---------------------------------------------------------
-    def _sentence(self, idx: int, sent: str, low: str, stem: bool, pub: dt.date | None, st: _ArticleState) -> None:
+    def _sentence(self, idx: int, sent: str, lw: _Low, stem: bool, pub: dt.date | None, st: _ArticleState) -> None:
+        low = lw.text
         mentions = self.people.names(sent, st.registry, idx)
-        described = self.people.descriptions(sent, st.registry, idx, low)
+        described = self.people.descriptions(sent, st.registry, idx, low, lw.heads) if lw.heads is not False else []
         if described:
             mentions += described
             mentions.sort(key=_start)
             mentions = self._named_holders(mentions, sent, st)
-        if not (stem or (st.mentions and self._has_future_verb(sent, low))):
+        if not (stem or (st.mentions and self._has_future_verb(sent, lw))):
             st.counted.append(sent)  # its countries are counted only if a row needs them (_country_counts)
             self._remember_subject(mentions, st)
             return
         names = [pm for pm in mentions if pm.kind == "name"]
         places = [p for p in self.gaz.find(sent) if not any(pm.start <= p.start < pm.end for pm in names)]
         st.counted.append([p.country for p in places if p.kind in ("country", "demonym")])
-        ctx = _SentCtx(idx, sent, mentions, places, None, pub, self.dates, low, lower_agrees_with_ignorecase(sent))
+        ctx = _SentCtx(idx, sent, mentions, places, None, pub, self.dates, low, lw.fold)
         before = len(st.mentions)
         for kind, pat in self.triggers:
             if any(map(sent.__contains__, self.gates[kind])):
@@ -315,22 +322,23 @@ class VisitEventExtractor:
             out.append(pm)
         return out
 
-    def _stems(self, sentences: list[str], lows: list[str]) -> list[bool]:
-        """``_has_stem`` of every sentence, by a few searches over the sentences joined with NUL (which no
-        pre-filter alternative matches, so no hit spans two sentences; NUL is a non-word character, as the
-        ends of a lone sentence are for ``\\b``)."""
-        joined = "\x00".join(sentences)
-        if not lower_agrees_with_ignorecase(joined):
-            return [self._has_stem(s, low) for s, low in zip(sentences, lows)]
+    def _stems(self, sentences: list[str], lows: list[str], folds: bool | None = None) -> list[bool]:
+        """``_has_stem`` of every sentence, by a few searches over the lower-cased sentences joined with NUL
+        (which no pre-filter alternative matches, so no hit spans two sentences).  ``prefilter_w`` takes the
+        non-word character before the stem instead of ``\\b`` (faster: the engine enters the pattern only at
+        non-word characters), so the text starts with a NUL too and a hit at ``k`` is a stem at ``k`` of the
+        joined lower-cased sentences.  ``folds``: ``lower_agrees_with_ignorecase`` of all the sentences."""
+        if folds is None:
+            folds = lower_agrees_with_ignorecase("\x00".join(sentences))
         starts: list[int] = []
         pos = 0
         for low in lows:
             starts.append(pos)
             pos += len(low) + 1
-        if pos - 1 != len(joined):  # lower() changed a length (impossible where it agrees): the safe way
-            return [self._has_stem(s, low) for s, low in zip(sentences, lows)]
+        if not folds or pos != sum(map(len, sentences)) + len(sentences):
+            return [self._has_stem(s, low) for s, low in zip(sentences, lows)]  # lower() changed a length: safe way
         stems = [False] * len(lows)
-        search, text, pos = self.prefilter.search, "\x00".join(lows), 0
+        search, text, pos = self.prefilter_w.search, "\x00" + "\x00".join(lows), 0
         while (m := search(text, pos)) is not None:
             k = bisect_right(starts, m.start()) - 1
             stems[k] = True
@@ -345,10 +353,10 @@ class VisitEventExtractor:
             return bool(self.prefilter.search(low))
         return bool(self.prefilter_i.search(sent))
 
-    def _has_future_verb(self, sent: str, low: str) -> bool:
+    def _has_future_verb(self, sent: str, lw: _Low) -> bool:
         """Could a tour stop be in this sentence ("He will see ..."), once a visit is known?"""
-        if lower_agrees_with_ignorecase(sent):
-            return bool(self.future_verb_lc.search(low))
+        if lw.fold:
+            return bool(self.future_verb_lc.search(lw.text))
         return bool(self.future_verb.search(sent))
 
     def _tour_stops(self, ctx: _SentCtx, st: _ArticleState) -> None:
@@ -850,17 +858,21 @@ class VisitEventExtractor:
 
     def _country_counts(self, st: _ArticleState) -> dict[str, int]:
         """Countries and demonyms named in the article, in order of first mention (places inside a name
-        are left out in sentences with a trigger)."""
+        are left out in sentences with a trigger).  Consecutive trigger-less sentences are read in one pass."""
         if st.country_counts is None:
-            st.country_counts = {}
-            for item in st.counted:
-                found = item if isinstance(item, list) else self._countries_in(item)
-                for country in found:
-                    st.country_counts[country] = st.country_counts.get(country, 0) + 1
+            counts: dict[str, int] = {}
+            pending: list[str] = []
+            for item in [*st.counted, []]:
+                if isinstance(item, str):
+                    pending.append(item)
+                    continue
+                if pending:
+                    item = self.gaz.countries_of("\x00".join(pending)) + item
+                    pending = []
+                for country in item:
+                    counts[country] = counts.get(country, 0) + 1
+            st.country_counts = counts
         return st.country_counts
-
-    def _countries_in(self, sent: str) -> list[str]:
-        return [p.country for p in self.gaz.find(sent) if p.kind in ("country", "demonym")]
 
     def _row(self, v: Visit, pub: dt.date | None, st: _ArticleState) -> dict:
         ms = v.mentions
@@ -900,6 +912,15 @@ class VisitEventExtractor:
             "mentions": len(sents),
             "confidence": _confidence(v, date is not None, status),
         }
+
+
+class _Low(NamedTuple):
+    """A sentence's lower-cased text, whether plain patterns on it find what (?i) finds on the sentence, and
+    whether it has a description head word (None: not known)."""
+
+    text: str
+    fold: bool
+    heads: bool | None
 
 
 @dataclass

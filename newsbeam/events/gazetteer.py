@@ -503,16 +503,36 @@ class Gazetteer:
             key = run.group()
             cached = self._cache.get(key)
             if cached is None:
-                cached = []
-                words = [(m.start(), m.end(), m.group()) for m in self.word_re.finditer(key)]
-                self._find_in(key, words, cached)
-                if len(self._cache) > 100000:
-                    self._cache.clear()
-                self._cache[key] = cached
+                cached = self._places_in_run(key)
             if cached:
                 base = run.start()
                 out.extend(Place(p.start + base, p.end + base, p.text, p.country, p.kind) for p in cached)
         return out
+
+    def countries_of(self, text: str) -> list[str]:
+        """The countries of the country and demonym places that :meth:`find` finds in ``text``, in order (no
+        offsets, so no places are built).  ``text`` may be sentences joined with NUL: no run crosses a NUL, and
+        NUL before a run is, for ``run_re``'s lookbehinds, what the start of a sentence is."""
+        out: list[str] = []
+        cache = self._cache
+        for key in self.run_re.findall(text):
+            cached = cache.get(key)
+            if cached is None:
+                cached = self._places_in_run(key)
+            for p in cached:
+                if p.kind == "country" or p.kind == "demonym":
+                    out.append(p.country)
+        return out
+
+    def _places_in_run(self, key: str) -> list[Place]:
+        """The places of one capitalised run, offsets within the run (cached by the run, bounded)."""
+        cached: list[Place] = []
+        words = [(m.start(), m.end(), m.group()) for m in self.word_re.finditer(key)]
+        self._find_in(key, words, cached)
+        if len(self._cache) > 100000:
+            self._cache.clear()
+        self._cache[key] = cached
+        return cached
 
     def _find_in(self, text: str, words: list[tuple[int, int, str]], out: list[Place]) -> None:
         i = 0

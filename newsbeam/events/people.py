@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -738,6 +739,8 @@ class PeopleFinder:
         )
         self._nl_cache: dict[str, bool] = {}
         self._lw_cache: dict[str, str | None] = {}  # a space-free chunk -> its last word_re token
+        self._q_cache: dict[str, bool] = {}  # a space-free chunk -> does its last token qualify a name
+        self._tc_cache: dict[str, str | None] = {}  # a title -> its one country (_title_country)
         self._run_cache: dict[str, _RunInfo | None] = {}
         # Capitalised runs not glued to a preceding word; the capital comes first (the lookbehind after it) so
         # that the regex engine can skip ahead to capitals instead of trying every position.
@@ -776,11 +779,21 @@ class PeopleFinder:
         return out
 
     def _qualifier_before(self, sent: str, base: int) -> bool:
-        """Is the word before the run at ``base`` a title, modifier, honorific or organisation word?"""
+        """Is the word before the run at ``base`` a title, modifier, honorific or organisation word?  (Cached by
+        the space-free chunk before the run.)"""
         if base == 0:
             return False
-        last = self._last_word_before(sent, max(0, base - 90), base)
-        return last is not None and _may_qualify(last)
+        chunk = self._chunk_before(sent, max(0, base - 90), base)
+        if chunk is None:
+            return False
+        hit = self._q_cache.get(chunk)
+        if hit is None:
+            last = self._last_word_in(chunk)
+            hit = last is not None and _may_qualify(last)
+            if len(self._q_cache) > 100000:
+                self._q_cache.clear()
+            self._q_cache[chunk] = hit
+        return hit
 
     def _run_info(self, run: str) -> _RunInfo | None:
         """The run's words (offsets within the run) and its spans of name-like words; None: no name-like word."""
@@ -912,15 +925,18 @@ class PeopleFinder:
 
     def _last_word_before(self, sent: str, lo: int, end: int) -> str | None:
         """The last of the words ``word_re`` finds in ``sent[lo:end]``, tokenising only the last chunk."""
-        r = end
-        while r > lo and sent[r - 1].isspace():
-            r -= 1
-        if r == lo:
-            return None
-        q = r
-        while q > lo and not sent[q - 1].isspace():
-            q -= 1
-        chunk = sent[q:r]
+        chunk = self._chunk_before(sent, lo, end)
+        return None if chunk is None else self._last_word_in(chunk)
+
+    @staticmethod
+    def _chunk_before(sent: str, lo: int, end: int) -> str | None:
+        """The last whitespace-free chunk of ``sent[lo:end]`` (None: only whitespace); ``rsplit`` splits on what
+        ``str.isspace`` calls whitespace."""
+        parts = sent[lo:end].rsplit(None, 1)
+        return parts[-1] if parts else None
+
+    def _last_word_in(self, chunk: str) -> str | None:
+        """The last ``word_re`` token of a whitespace-free chunk (cached by the chunk)."""
         hit = self._lw_cache.get(chunk, _MISSING)
         if hit is not _MISSING:
             return hit  # type: ignore[return-value]
@@ -974,7 +990,13 @@ class PeopleFinder:
         if country and person.country is None:
             person.country = country
         if person.country is None and person.title:
-            person.country = self._title_country(person.title)
+            tc = self._tc_cache.get(person.title, _MISSING)
+            if tc is _MISSING:
+                tc = self._title_country(person.title)
+                if len(self._tc_cache) > 100000:
+                    self._tc_cache.clear()
+                self._tc_cache[person.title] = tc
+            person.country = tc  # type: ignore[assignment]
         return person
 
     def _title_before(self, sent: str, words: list[tuple[int, int, str]], i: int) -> tuple[str | None, str | None]:
@@ -1042,13 +1064,43 @@ class PeopleFinder:
         return None
 
     # ----- descriptions ("the Russian president") ---------------------------
+    def head_sentences(self, lows: list[str]) -> list[bool]:
+        """For each lower-cased sentence: does it contain a DESCRIPTION_HEADS word?  One ``find`` loop per head
+        over the sentences joined with NUL (no head contains NUL), skipping to the next sentence after a hit."""
+        starts: list[int] = []
+        pos = 0
+        for low in lows:
+            starts.append(pos)
+            pos += len(low) + 1
+        text = "\x00".join(lows)
+        found = [False] * len(lows)
+        n = len(lows)
+        for head in DESCRIPTION_HEADS:
+            i = text.find(head)
+            while i >= 0:
+                k = bisect_right(starts, i) - 1
+                found[k] = True
+                if k + 1 == n:
+                    break
+                i = text.find(head, starts[k + 1])
+        return found
+
     def descriptions(
-        self, sent: str, registry: dict[str, Person], offset: int, low: str | None = None
+        self,
+        sent: str,
+        registry: dict[str, Person],
+        offset: int,
+        low: str | None = None,
+        heads: bool | None = None,
     ) -> list[PersonMention]:
+        """Office-holders described without a name.  ``heads``: whether the lower-cased sentence has a
+        DESCRIPTION_HEADS word, when the caller knows (only valid where lower() and (?i) agree)."""
         out: list[PersonMention] = []
+        if heads is False:
+            return out
         low = sent.lower() if low is None else low
         # desc_re needs one of these words (its head group is case-insensitive)
-        if lower_agrees_with_ignorecase(sent) and not any(map(low.__contains__, DESCRIPTION_HEADS)):
+        if heads is None and lower_agrees_with_ignorecase(sent) and not any(map(low.__contains__, DESCRIPTION_HEADS)):
             return out
         for m in self.desc_re.finditer(sent):
             det = m.group(1).lower()
