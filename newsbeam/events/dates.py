@@ -13,6 +13,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from newsbeam.events.text import lower_agrees_with_ignorecase
@@ -102,6 +103,9 @@ class DateFinder:
         wd = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
         self.digit = re.compile(r"\d")
         self.gates: dict[str, tuple[tuple[str, ...], bool]] = {k: (w, f) for k, w, f in DATE_GATES}
+        self.handlers: dict[str, Callable[[re.Match[str], dt.date | None], tuple | None]] = {
+            k: getattr(self, "_r_" + k) for k, _w, _f in DATE_GATES
+        }
         self.patterns: list[tuple[str, re.Pattern[str]]] = [
             ("dmy_range", re.compile(rf"\b(?:from\s+|on\s+|between\s+)?{day}{rng}{day}\s+(?:of\s+)?({mon}){yr}\b")),
             (
@@ -156,13 +160,20 @@ class DateFinder:
         out: list[DateExpr] = []
         low = text.lower() if lower_agrees_with_ignorecase(text) else None
         digit = self.digit.search(text) is not None
+        gate_hits: dict[tuple[str, ...], bool] = {}  # several patterns share a gate (the month stems)
         for kind, pat in self.patterns:
+            if kind in DAY_KINDS and not digit:
+                continue
             words, folded = self.gates[kind]
             hay = text if not folded else low
-            if (hay is not None and not any(map(hay.__contains__, words))) or (kind in DAY_KINDS and not digit):
-                continue
+            if hay is not None:
+                hit = gate_hits.get(words)
+                if hit is None:
+                    hit = gate_hits[words] = any(map(hay.__contains__, words))
+                if not hit:
+                    continue
             for m in pat.finditer(text):
-                if any(m.start() < e and s < m.end() for s, e in taken):
+                if taken and any(m.start() < e and s < m.end() for s, e in taken):
                     continue
                 expr = self._resolve(kind, m, pub)
                 if expr is None:
@@ -173,7 +184,7 @@ class DateFinder:
         return out
 
     def _resolve(self, kind: str, m: re.Match[str], pub: dt.date | None) -> DateExpr | None:
-        handler = getattr(self, "_r_" + kind)
+        handler = self.handlers[kind]
         res: tuple[dt.date | None, dt.date | None, str | None, int] | None = handler(m, pub)
         if res is None:
             return None

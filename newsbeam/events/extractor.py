@@ -20,13 +20,14 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from bisect import bisect_right
 from dataclasses import dataclass, field
+from functools import reduce
+from operator import or_
 from typing import NamedTuple
 
 from newsbeam.events.dates import DateExpr, DateFinder, toward_future, toward_past
 from newsbeam.events.gazetteer import Gazetteer, Place
-from newsbeam.events.people import PeopleFinder, Person, PersonMention
+from newsbeam.events.people import DESCRIPTION_HEADS, PeopleFinder, Person, PersonMention
 from newsbeam.events.text import SentenceSplitter, lower_agrees_with_ignorecase
 
 EXTRACTOR_VERSION = "rules-0.1"
@@ -82,6 +83,8 @@ TRIGGER_GATES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("visiting_adj", ("visiting",)),
     ("speak", ("speak", "spoke", "paid a call", "pays a call", "talking")),
 )
+# Bits of a lower-cased chunk (VisitEventExtractor._chunk_bits); trigger k's gate is bit GATE_SHIFT + k.
+STEM_BIT, SPACED_BIT, HEAD_BIT, GATE_SHIFT = 1, 2, 4, 3
 STATUS_ORDER: tuple[str, ...] = ("cancelled", "proposed", "planned", "ongoing", "completed")
 
 
@@ -134,7 +137,14 @@ class VisitEventExtractor:
         # The fast form runs on the lower-cased sentence (where lower() and (?i) agree).
         self.prefilter = f(r"\b" + stems)
         self.prefilter_i = f(r"(?i)\b" + stems)
-        self.prefilter_w = f(r"\W" + stems)  # for _stems: the non-word character before the stem, then the stem
+        # The stems per whitespace-free chunk (_chunk_bits): those within one word, and the chunk-final words that
+        # begin a stem with a space ("go ... to", "come ... to", "paid a call"; their sentence gets the full test).
+        self.stem_in_chunk = f(
+            r"\b(?:v(?:isit)|t(?:our|rip|ravel|alks)|f(?:lew|ly|lies|lown)|w(?:ent|elcom)"
+            r"|h(?:ead|ost)|a(?:rriv|ttend)|l(?:and|eav|eft)|d(?:epart)|s(?:pen[dt]|ummit|peaking|topover)"
+            r"|m(?:eet|et\b|ission)|r(?:eceiv|eturn)|j(?:ourney|et))"
+        )
+        self.stem_spaced_end = f(r"\b(?:go|goes|going|gone|come|came|coming|paid)$")
         self.triggers: list[tuple[str, re.Pattern[str]]] = [
             ("visit", f(r"\b(?:visit|visits|visited|visiting|toured|touring|tours)\b(?!\s+(?:to|of)\b)")),
             (
@@ -160,6 +170,13 @@ class VisitEventExtractor:
             ("speak", f(r"\b(?:speaking|spoke|speaks|paid a call|pays a call|talking)\b")),
         ]
         self.gates: dict[str, tuple[str, ...]] = dict(TRIGGER_GATES)
+        # gate words with a space ("paid a call") cannot lie in one chunk: tested on the whole sentence
+        self._spaced_gates: list[tuple[int, tuple[str, ...]]] = [
+            (bit, tuple(w for w in self.gates[kind] if " " in w))
+            for bit, (kind, _pat) in enumerate(self.triggers)
+            if any(" " in w for w in self.gates[kind])
+        ]
+        self._bits_cache: dict[str, int] = {}  # a lower-cased whitespace-free chunk -> its _chunk_bits
         self.negation = f(
             r"\b(?:not|never|n't|no plans? to|refused to|declined to|ruled out|yet to|cannot|nor)\W+"
             r"(?:\w+\W+){0,2}$"
@@ -256,21 +273,25 @@ class VisitEventExtractor:
         lows = [s.lower() for s in sentences]
         # one test for the whole article: its sentences are pieces of the text and the title
         folds = lower_agrees_with_ignorecase(text or "") and lower_agrees_with_ignorecase(title or "")
-        stems = self._stems(sentences, lows, folds)
-        heads = self.people.head_sentences(lows) if folds else [None] * len(sentences)
+        if folds:
+            bits = [self._sentence_bits(low) for low in lows]
+            stems = [self._stem_from_bits(b, low) for b, low in zip(bits, lows)]
+        else:
+            stems = [self._has_stem(s, low) for s, low in zip(sentences, lows)]
         last = max((i for i, hit in enumerate(stems) if hit), default=-1)
         for i, sent in enumerate(sentences):
             if i > last and not state.mentions:
                 break  # no trigger word ahead and no visit yet: nothing later can make a row
-            fold = folds or lower_agrees_with_ignorecase(sent)
-            self._sentence(i - offset, sent, _Low(lows[i], fold, heads[i]), stems[i], pub, state)
+            lw = _Low(lows[i], True, bits[i]) if folds else _Low(lows[i], lower_agrees_with_ignorecase(sent), None)
+            self._sentence(i - offset, sent, lw, stems[i], pub, state)
         return [self._row(v, pub, state) for v in self._finalise(state)]
 
     # ----- per sentence ---------------------------------------------------------
     def _sentence(self, idx: int, sent: str, lw: _Low, stem: bool, pub: dt.date | None, st: _ArticleState) -> None:
         low = lw.text
         mentions = self.people.names(sent, st.registry, idx)
-        described = self.people.descriptions(sent, st.registry, idx, low, lw.heads) if lw.heads is not False else []
+        heads = None if lw.bits is None else bool(lw.bits & HEAD_BIT)
+        described = self.people.descriptions(sent, st.registry, idx, low, heads) if heads is not False else []
         if described:
             mentions += described
             mentions.sort(key=_start)
@@ -284,8 +305,9 @@ class VisitEventExtractor:
         st.counted.append([p.country for p in places if p.kind in ("country", "demonym")])
         ctx = _SentCtx(idx, sent, mentions, places, None, pub, self.dates, low, lw.fold)
         before = len(st.mentions)
-        for kind, pat in self.triggers:
-            if any(map(sent.__contains__, self.gates[kind])):
+        gated = self._gated_kinds(sent) if lw.bits is None else lw.bits >> GATE_SHIFT
+        for bit, (kind, pat) in enumerate(self.triggers):
+            if gated >> bit & 1:
                 for m in pat.finditer(sent):
                     self._trigger(kind, m, ctx, st)
         if len(st.mentions) == before:
@@ -293,6 +315,56 @@ class VisitEventExtractor:
         if len(st.mentions) == before and "arriv" in sent:
             self._arrival_day(ctx, st)
         self._remember_subject(mentions, st)
+
+    def _sentence_bits(self, low: str) -> int:
+        """What the whitespace-free chunks of a lower-cased sentence contain (see :meth:`_chunk_bits`), OR-ed;
+        each chunk's bits are cached.  Stems, description heads and gate words without a space lie inside one
+        chunk; gate words with a space are tested on the sentence."""
+        chunks = low.split()
+        bits = list(map(self._bits_cache.get, chunks))
+        if None in bits:
+            bits = [self._chunk_bits(c) if b is None else b for c, b in zip(chunks, bits)]
+        found: int = reduce(or_, bits, 0)
+        for bit, words in self._spaced_gates:
+            if not found >> (GATE_SHIFT + bit) & 1 and any(map(low.__contains__, words)):
+                found |= 1 << (GATE_SHIFT + bit)
+        return found
+
+    def _chunk_bits(self, chunk: str) -> int:
+        """STEM_BIT: a pre-filter stem inside the chunk; SPACED_BIT: the chunk ends with a word that begins a stem
+        with a space; HEAD_BIT: a DESCRIPTION_HEADS word; bit GATE_SHIFT + k: a gate word of ``self.triggers[k]``
+        (gate words are lower case: on the lower-cased sentence the gate holds wherever it holds on the
+        sentence, so no trigger is skipped; the trigger regex itself runs on the sentence)."""
+        found = 0
+        if self.stem_in_chunk.search(chunk):
+            found |= STEM_BIT
+        if self.stem_spaced_end.search(chunk):
+            found |= SPACED_BIT
+        if any(map(chunk.__contains__, DESCRIPTION_HEADS)):
+            found |= HEAD_BIT
+        for bit, (kind, _pat) in enumerate(self.triggers):
+            if any(map(chunk.__contains__, self.gates[kind])):
+                found |= 1 << (GATE_SHIFT + bit)
+        if len(self._bits_cache) > 100000:
+            self._bits_cache.clear()
+        self._bits_cache[chunk] = found
+        return found
+
+    def _stem_from_bits(self, bits: int, low: str) -> bool:
+        """``_has_stem`` from a folding sentence's bits: a stem inside a chunk, or the full test where a chunk
+        ends with the first word of a stem with a space."""
+        if bits & STEM_BIT:
+            return True
+        return bool(bits & SPACED_BIT) and self.prefilter.search(low) is not None
+
+    def _gated_kinds(self, sent: str) -> int:
+        """Bit k set: a gate word of ``self.triggers[k]`` occurs in ``sent`` (for sentences where lower() and
+        (?i) disagree; the others read the gates from their bits)."""
+        gated = 0
+        for bit, (kind, _pat) in enumerate(self.triggers):
+            if any(map(sent.__contains__, self.gates[kind])):
+                gated |= 1 << bit
+        return gated
 
     def _named_holders(self, mentions: list[PersonMention], sent: str, st: _ArticleState) -> list[PersonMention]:
         """Unnamed office-holders that the article names: "The foreign secretary, Liz Truss, ..." (apposition),
@@ -322,30 +394,12 @@ class VisitEventExtractor:
             out.append(pm)
         return out
 
-    def _stems(self, sentences: list[str], lows: list[str], folds: bool | None = None) -> list[bool]:
-        """``_has_stem`` of every sentence, by a few searches over the lower-cased sentences joined with NUL
-        (which no pre-filter alternative matches, so no hit spans two sentences).  ``prefilter_w`` takes the
-        non-word character before the stem instead of ``\\b`` (faster: the engine enters the pattern only at
-        non-word characters), so the text starts with a NUL too and a hit at ``k`` is a stem at ``k`` of the
-        joined lower-cased sentences.  ``folds``: ``lower_agrees_with_ignorecase`` of all the sentences."""
-        if folds is None:
-            folds = lower_agrees_with_ignorecase("\x00".join(sentences))
-        starts: list[int] = []
-        pos = 0
-        for low in lows:
-            starts.append(pos)
-            pos += len(low) + 1
-        if not folds or pos != sum(map(len, sentences)) + len(sentences):
-            return [self._has_stem(s, low) for s, low in zip(sentences, lows)]  # lower() changed a length: safe way
-        stems = [False] * len(lows)
-        search, text, pos = self.prefilter_w.search, "\x00" + "\x00".join(lows), 0
-        while (m := search(text, pos)) is not None:
-            k = bisect_right(starts, m.start()) - 1
-            stems[k] = True
-            if k + 1 == len(starts):
-                break
-            pos = starts[k + 1]
-        return stems
+    def _stems(self, sentences: list[str], lows: list[str]) -> list[bool]:
+        """``_has_stem`` of every sentence, as :meth:`extract` computes it (from chunk bits where the article's
+        lower() and (?i) agree)."""
+        if lower_agrees_with_ignorecase("\x00".join(sentences)):
+            return [self._stem_from_bits(self._sentence_bits(low), low) for low in lows]
+        return [self._has_stem(s, low) for s, low in zip(sentences, lows)]
 
     def _has_stem(self, sent: str, low: str) -> bool:
         """Could a trigger be in this sentence?  (The pre-filter: sentences without skip trigger parsing.)"""
@@ -916,11 +970,11 @@ class VisitEventExtractor:
 
 class _Low(NamedTuple):
     """A sentence's lower-cased text, whether plain patterns on it find what (?i) finds on the sentence, and
-    whether it has a description head word (None: not known)."""
+    its chunk bits (None: not read, lower() and (?i) disagree somewhere in the article)."""
 
     text: str
     fold: bool
-    heads: bool | None
+    bits: int | None
 
 
 @dataclass

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -740,6 +739,7 @@ class PeopleFinder:
         self._nl_cache: dict[str, bool] = {}
         self._lw_cache: dict[str, str | None] = {}  # a space-free chunk -> its last word_re token
         self._q_cache: dict[str, bool] = {}  # a space-free chunk -> does its last token qualify a name
+        self._ct_cache: dict[str, tuple[tuple[int, int, str], ...]] = {}  # a space-free chunk -> its tokens
         self._tc_cache: dict[str, str | None] = {}  # a title -> its one country (_title_country)
         self._run_cache: dict[str, _RunInfo | None] = {}
         # Capitalised runs not glued to a preceding word; the capital comes first (the lookbehind after it) so
@@ -873,8 +873,7 @@ class PeopleFinder:
         if words is None:
             words = [(s + base, e + base, w) for s, e, w in run_words]
         if base > 0 and self._needs_context(sent, base, words, i):
-            lo = max(0, base - 90)
-            before = [(m.start(), m.end(), m.group()) for m in self.word_re.finditer(sent, lo, base)]
+            before = self._context_tokens(sent, max(0, base - 90), base, words, i)
             words = before + words
             i, j = i + len(before), j + len(before)
             if i > 0 and _is_org(words[i - 1][2]) and words[i - 1][2].lower() not in TITLE_MODIFIERS:
@@ -888,6 +887,48 @@ class PeopleFinder:
         after_country = self._of_country(sent, words[j - 1][1])
         person = self._register(name, surname, title, country or after_country, registry, offset)
         return PersonMention(words[i][0], words[j - 1][1], person, "name", possessive)
+
+    def _context_tokens(
+        self, sent: str, lo: int, base: int, run_words: list[tuple[int, int, str]], i: int
+    ) -> list[tuple[int, int, str]]:
+        """The ``word_re`` tokens of ``sent[lo:base]`` that :meth:`_title_before` reads: read back chunk by chunk
+        until the title walk stops at least 3 tokens in (its country phrase has up to 3 words ending there),
+        or all of them.  Tokens never span whitespace, so the last tokens alone are what a full pass finds."""
+        n = 4
+        while True:
+            before, done = self._tokens_before(sent, lo, base, n)
+            k, _head = self._title_walk(before + run_words, i + len(before))
+            if done or k >= 2:
+                return before
+            n = len(before) + 8
+
+    def _tokens_before(self, sent: str, lo: int, end: int, n: int) -> tuple[list[tuple[int, int, str]], bool]:
+        """At least ``n`` of the last ``word_re`` tokens of ``sent[lo:end]`` (whole chunks), and whether that is
+        all of them."""
+        out: list[tuple[int, int, str]] = []
+        r = end
+        while len(out) < n:
+            seg = sent[lo:r].rstrip()
+            if not seg:
+                return out, True
+            parts = seg.rsplit(None, 1)
+            chunk = parts[-1]
+            q = lo + len(seg) - len(chunk)
+            out[:0] = [(q + s, q + e, w) for s, e, w in self._chunk_tokens(chunk)]
+            if len(parts) == 1:
+                return out, True
+            r = q
+        return out, False
+
+    def _chunk_tokens(self, chunk: str) -> tuple[tuple[int, int, str], ...]:
+        """The ``word_re`` tokens of a whitespace-free chunk, offsets within it (cached by the chunk, bounded)."""
+        hit = self._ct_cache.get(chunk)
+        if hit is None:
+            hit = tuple((m.start(), m.end(), m.group()) for m in self.word_re.finditer(chunk))
+            if len(self._ct_cache) > 100000:
+                self._ct_cache.clear()
+            self._ct_cache[chunk] = hit
+        return hit
 
     def _untitled_person(
         self, sent: str, base: int, span: _Span, registry: dict[str, Person], offset: int
@@ -1064,27 +1105,6 @@ class PeopleFinder:
         return None
 
     # ----- descriptions ("the Russian president") ---------------------------
-    def head_sentences(self, lows: list[str]) -> list[bool]:
-        """For each lower-cased sentence: does it contain a DESCRIPTION_HEADS word?  One ``find`` loop per head
-        over the sentences joined with NUL (no head contains NUL), skipping to the next sentence after a hit."""
-        starts: list[int] = []
-        pos = 0
-        for low in lows:
-            starts.append(pos)
-            pos += len(low) + 1
-        text = "\x00".join(lows)
-        found = [False] * len(lows)
-        n = len(lows)
-        for head in DESCRIPTION_HEADS:
-            i = text.find(head)
-            while i >= 0:
-                k = bisect_right(starts, i) - 1
-                found[k] = True
-                if k + 1 == n:
-                    break
-                i = text.find(head, starts[k + 1])
-        return found
-
     def descriptions(
         self,
         sent: str,
@@ -1094,7 +1114,7 @@ class PeopleFinder:
         heads: bool | None = None,
     ) -> list[PersonMention]:
         """Office-holders described without a name.  ``heads``: whether the lower-cased sentence has a
-        DESCRIPTION_HEADS word, when the caller knows (only valid where lower() and (?i) agree)."""
+        DESCRIPTION_HEADS word, when the caller knows (only where lower() and (?i) agree)."""
         out: list[PersonMention] = []
         if heads is False:
             return out

@@ -76,8 +76,9 @@ class SentenceSplitter:
     def paragraphs(self, text: str) -> list[str]:
         out: list[str] = []
         buf = ""
+        fix = _needs_space_fix(text)  # if the text has no such run, none of its lines has
         for raw in text.split("\n"):
-            line = (self.space.sub(" ", raw) if _needs_space_fix(raw) else raw).strip()
+            line = (self.space.sub(" ", raw) if fix and _needs_space_fix(raw) else raw).strip()
             if not line:
                 if buf:
                     out.append(buf)
@@ -103,7 +104,11 @@ class SentenceSplitter:
                 p = m.start()
                 # Seven characters before the mark with no space and no dot: the word is longer than any
                 # abbreviation ("approx"), so the mark ends the sentence without looking at the word.
-                long_word = spaces_only and p - 7 >= start and not any(map(para[p - 7 : p].__contains__, " ."))
+                if spaces_only and p - 7 >= start:
+                    seven = para[p - 7 : p]
+                    long_word = " " not in seven and "." not in seven
+                else:
+                    long_word = False
                 if not long_word:
                     last = _last_word(para, start, p + 1).lower().rstrip(".")
                     if last in ABBREVIATIONS or (len(last) == 1 and last.isalpha()):
