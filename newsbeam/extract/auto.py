@@ -48,7 +48,7 @@ class AutoBackend:
         self._metric = ShingleMetric()
 
     def extract(self, page: Page) -> Body:
-        core = self._tokens(self._core.text(page.tree))  # before trafilatura takes the tree
+        core = self._tokens(self._core.text(page.tree))  # the whole page: read before the lean tree is made
         main = self._trafilatura.extract(page)
         main_tokens = self._tokens(main.text)
         if main_tokens and not self._flagged(main_tokens, core):

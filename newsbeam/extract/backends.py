@@ -48,10 +48,11 @@ def make_tldextract_offline() -> None:
 
 
 class TrafilaturaBackend:
-    """trafilatura on the already parsed tree, comments excluded, in its fast mode.
+    """trafilatura on the page's lean tree (parsed once, boilerplate dropped), comments excluded, in fast mode.
 
     Fast mode skips trafilatura's own readability/jusText fallback; measured on
     the benchmark it is both faster and more accurate (see docs/extraction.md).
+    trafilatura copies the tree it is given and leaves it as it was.
     """
 
     name = "trafilatura"
@@ -62,7 +63,7 @@ class TrafilaturaBackend:
 
     def extract(self, page: Page) -> Body:
         text = trafilatura_extract(
-            page.take_tree(), url=page.url, include_comments=False, fast=self._fast, output_format="txt"
+            page.lean_tree(), url=page.url, include_comments=False, fast=self._fast, output_format="txt"
         )
         return Body(text=self._normalize(text))
 
@@ -93,7 +94,7 @@ class NewspaperBackend:
 
 
 class ReadabilityBackend:
-    """readability-lxml (a port of Arc90's Readability) on the HTML string, text one block per line."""
+    """readability-lxml (a port of Arc90's Readability) on the page's lean tree, text one block per line."""
 
     name = "readability-lxml"
 
@@ -103,7 +104,7 @@ class ReadabilityBackend:
 
     def extract(self, page: Page) -> Body:
         try:
-            summary = TextReadabilityDocument(page.html, self._cleaner).summary(html_partial=True)
+            summary = TextReadabilityDocument(page.take_tree, self._cleaner).summary(html_partial=True)
             return Body(text=self._block_text(lxml.html.fromstring(summary)))
         except Exception:  # readability raises its own Unparseable and lxml errors on odd pages
             return Body(text="")

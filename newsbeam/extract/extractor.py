@@ -16,7 +16,7 @@ from newsbeam.extract.backends import (
 from newsbeam.extract.language import LanguageResolver
 from newsbeam.extract.metadata import MetadataReader
 from newsbeam.extract.model import BACKENDS, ExtractedArticle, ExtractionError
-from newsbeam.extract.page import Page
+from newsbeam.extract.page import HtmlLoader, Page
 
 MIN_ARTICLE_WORDS = 5  # fewer words than a sentence: a menu or an error page, not an article
 
@@ -35,6 +35,7 @@ class ArticleExtractor:
         self.backend = backend
         make_tldextract_offline()  # whatever the backend, tldextract never downloads its suffix list
         self._body = self._make_body(backend)
+        self._loader = HtmlLoader()
         self._metadata = MetadataReader()
         self._authors = AuthorCleaner()
         self._language = LanguageResolver()
@@ -53,8 +54,8 @@ class ArticleExtractor:
         Raises ExtractionError when the input is empty or not HTML, or when no
         article text (at least ``MIN_ARTICLE_WORDS`` words) is found in it.
         """
-        page = Page(html, url)
-        meta = self._metadata.read(page.tree, url)
+        page = Page(html, url, self._loader)
+        meta = self._metadata.read(page.tree, url)  # the whole page, before a body extractor prunes it
         # A library failing on a malformed page raises its own type, which the pipeline records as such.
         body: Body = self._body.extract(page)
         if len(body.text.split()) < MIN_ARTICLE_WORDS:
