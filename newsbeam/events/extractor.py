@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import reduce
 from operator import or_
@@ -176,7 +177,7 @@ class VisitEventExtractor:
             for bit, (kind, _pat) in enumerate(self.triggers)
             if any(" " in w for w in self.gates[kind])
         ]
-        self._bits_cache: dict[str, int] = {}  # a lower-cased whitespace-free chunk -> its _chunk_bits
+        self._bits_cache = _Cache(self._chunk_bits)  # a lower-cased whitespace-free chunk -> its _chunk_bits
         self.negation = f(
             r"\b(?:not|never|n't|no plans? to|refused to|declined to|ruled out|yet to|cannot|nor)\W+"
             r"(?:\w+\W+){0,2}$"
@@ -239,10 +240,9 @@ class VisitEventExtractor:
         self.relative = f(r",\s+(?:who|which|whose)\b[^,;]*(?:,|$)")
         self.home_return = f(r"(?i)\b(?:return|back|home)")
         self.future_verb_lc = f(r"\b(?:will|is to|are to|is due to|are due to|is expected to|is set to)\s+\w")
-        self.future_verb = f(
-            r"(?i)\b(?:will|is to|are to|is due to|are due to|is expected to|is set to)\s+"
-            r"(?:also\s+)?\w+"
-        )
+        future_verb = r"\b(?:will|is to|are to|is due to|are due to|is expected to|is set to)\s+(?:also\s+)?\w+"
+        self.future_verb = f("(?i)" + future_verb)
+        self.future_verb_low = f(future_verb)  # on the lower-cased sentence: the same match where the two agree
         self.officials = f(
             r"^\s*(?:and\s+\w+\s+)?(?:government\s+)?(?:officials|government|leaders|"
             r"counterparts|authorities|ministers|president|prime minister|leadership)\b"
@@ -320,11 +320,7 @@ class VisitEventExtractor:
         """What the whitespace-free chunks of a lower-cased sentence contain (see :meth:`_chunk_bits`), OR-ed;
         each chunk's bits are cached.  Stems, description heads and gate words without a space lie inside one
         chunk; gate words with a space are tested on the sentence."""
-        chunks = low.split()
-        bits = list(map(self._bits_cache.get, chunks))
-        if None in bits:
-            bits = [self._chunk_bits(c) if b is None else b for c, b in zip(chunks, bits)]
-        found: int = reduce(or_, bits, 0)
+        found: int = reduce(or_, map(self._bits_cache.__getitem__, low.split()), 0)
         for bit, words in self._spaced_gates:
             if not found >> (GATE_SHIFT + bit) & 1 and any(map(low.__contains__, words)):
                 found |= 1 << (GATE_SHIFT + bit)
@@ -345,9 +341,6 @@ class VisitEventExtractor:
         for bit, (kind, _pat) in enumerate(self.triggers):
             if any(map(chunk.__contains__, self.gates[kind])):
                 found |= 1 << (GATE_SHIFT + bit)
-        if len(self._bits_cache) > 100000:
-            self._bits_cache.clear()
-        self._bits_cache[chunk] = found
         return found
 
     def _stem_from_bits(self, bits: int, low: str) -> bool:
@@ -415,7 +408,7 @@ class VisitEventExtractor:
 
     def _tour_stops(self, ctx: _SentCtx, st: _ArticleState) -> None:
         """'He will see an orphanage in Tanzania ...' while on a tour: a planned stop of the tour."""
-        fut = self.future_verb.search(ctx.sent)
+        fut = (self.future_verb_low if ctx.folds else self.future_verb).search(ctx.low if ctx.folds else ctx.sent)
         if fut is None or re.search(r"[\"“”:]|\bwar\b", ctx.sent):
             return
         subj = [pm for pm in ctx.mentions if pm.end <= fut.start()]
@@ -966,6 +959,22 @@ class VisitEventExtractor:
             "mentions": len(sents),
             "confidence": _confidence(v, date is not None, status),
         }
+
+
+class _Cache(dict[str, int]):
+    """A bounded memo of ``compute`` (cleared at 100,000 entries): ``cache[key]`` computes a missing key, so a
+    ``map(cache.__getitem__, keys)`` stays in C for the keys already seen."""
+
+    def __init__(self, compute: Callable[[str], int]) -> None:
+        super().__init__()
+        self.compute = compute
+
+    def __missing__(self, key: str) -> int:
+        value = self.compute(key)
+        if len(self) >= 100000:
+            self.clear()
+        self[key] = value
+        return value
 
 
 class _Low(NamedTuple):

@@ -102,17 +102,13 @@ class SentenceSplitter:
             spaces_only = para.isascii() and not any(map(para.__contains__, "\x1c\x1d\x1e\x1f"))
             for m in self.boundary.finditer(para):
                 p = m.start()
-                # Seven characters before the mark with no space and no dot: the word is longer than any
-                # abbreviation ("approx"), so the mark ends the sentence without looking at the word.
-                if spaces_only and p - 7 >= start:
-                    seven = para[p - 7 : p]
-                    long_word = " " not in seven and "." not in seven
+                if spaces_only:  # the only whitespace is single spaces, and para[p] is the mark: no rstrip needed
+                    k = para.rfind(" ", start, p)
+                    last = para[k + 1 if k >= 0 else start : p + 1].lower().rstrip(".")
                 else:
-                    long_word = False
-                if not long_word:
                     last = _last_word(para, start, p + 1).lower().rstrip(".")
-                    if last in ABBREVIATIONS or (len(last) == 1 and last.isalpha()):
-                        continue
+                if last in ABBREVIATIONS or (len(last) == 1 and last.isalpha()):
+                    continue
                 sentences.append(para[start : m.end()].strip())
                 start = m.end()
             tail = para[start:].strip()
