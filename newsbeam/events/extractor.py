@@ -85,7 +85,9 @@ TRIGGER_GATES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("speak", ("speak", "spoke", "paid a call", "pays a call", "talking")),
 )
 # Bits of a lower-cased chunk (VisitEventExtractor._chunk_bits); trigger k's gate is bit GATE_SHIFT + k.
-STEM_BIT, SPACED_BIT, HEAD_BIT, GATE_SHIFT = 1, 2, 4, 3
+STEM_BIT, SPACED_BIT, HEAD_BIT, WILL_BIT, GATE_SHIFT = 1, 2, 4, 8, 4
+# What every alternative of the future verb (``future_verb_lc``) other than "will" contains.
+FUTURE_PHRASES: tuple[str, ...] = ("is to", "are to", "due to", "expected to", "set to")
 STATUS_ORDER: tuple[str, ...] = ("cancelled", "proposed", "planned", "ongoing", "completed")
 
 
@@ -146,6 +148,7 @@ class VisitEventExtractor:
             r"|m(?:eet|et\b|ission)|r(?:eceiv|eturn)|j(?:ourney|et))"
         )
         self.stem_spaced_end = f(r"\b(?:go|goes|going|gone|come|came|coming|paid)$")
+        self.will_end = f(r"\bwill$")  # "will" followed by a space: the future verb's one alternative without "to"
         self.triggers: list[tuple[str, re.Pattern[str]]] = [
             ("visit", f(r"\b(?:visit|visits|visited|visiting|toured|touring|tours)\b(?!\s+(?:to|of)\b)")),
             (
@@ -301,11 +304,13 @@ class VisitEventExtractor:
             self._remember_subject(mentions, st)
             return
         names = [pm for pm in mentions if pm.kind == "name"]
-        places = [p for p in self.gaz.find(sent) if not any(pm.start <= p.start < pm.end for pm in names)]
+        places = self.gaz.find(sent)
+        if places and names:  # a place inside a name ("Kuala" in a person's name) is not a place
+            places = [p for p in places if not _inside(p.start, names)]
         st.counted.append([p.country for p in places if p.kind in ("country", "demonym")])
-        ctx = _SentCtx(idx, sent, mentions, places, None, pub, self.dates, low, lw.fold)
+        ctx = _SentCtx(idx, sent, mentions, places, None, pub, self.dates, low, lw.fold, lw.bits)
         before = len(st.mentions)
-        gated = self._gated_kinds(sent) if lw.bits is None else lw.bits >> GATE_SHIFT
+        gated = self._gated_kinds(sent) if lw.bits is None else self._gates_from_bits(lw.bits, low)
         for bit, (kind, pat) in enumerate(self.triggers):
             if gated >> bit & 1:
                 for m in pat.finditer(sent):
@@ -319,12 +324,17 @@ class VisitEventExtractor:
     def _sentence_bits(self, low: str) -> int:
         """What the whitespace-free chunks of a lower-cased sentence contain (see :meth:`_chunk_bits`), OR-ed;
         each chunk's bits are cached.  Stems, description heads and gate words without a space lie inside one
-        chunk; gate words with a space are tested on the sentence."""
+        chunk (gate words with a space: :meth:`_gates_from_bits`)."""
         found: int = reduce(or_, map(self._bits_cache.__getitem__, low.split()), 0)
-        for bit, words in self._spaced_gates:
-            if not found >> (GATE_SHIFT + bit) & 1 and any(map(low.__contains__, words)):
-                found |= 1 << (GATE_SHIFT + bit)
         return found
+
+    def _gates_from_bits(self, bits: int, low: str) -> int:
+        """The trigger gates of a sentence from its chunk bits, with the gate words that hold a space."""
+        gated = bits >> GATE_SHIFT
+        for bit, words in self._spaced_gates:
+            if not gated >> bit & 1 and any(map(low.__contains__, words)):
+                gated |= 1 << bit
+        return gated
 
     def _chunk_bits(self, chunk: str) -> int:
         """STEM_BIT: a pre-filter stem inside the chunk; SPACED_BIT: the chunk ends with a word that begins a stem
@@ -336,6 +346,8 @@ class VisitEventExtractor:
             found |= STEM_BIT
         if self.stem_spaced_end.search(chunk):
             found |= SPACED_BIT
+        if self.will_end.search(chunk):
+            found |= WILL_BIT
         if any(map(chunk.__contains__, DESCRIPTION_HEADS)):
             found |= HEAD_BIT
         for bit, (kind, _pat) in enumerate(self.triggers):
@@ -403,11 +415,13 @@ class VisitEventExtractor:
     def _has_future_verb(self, sent: str, lw: _Low) -> bool:
         """Could a tour stop be in this sentence ("He will see ..."), once a visit is known?"""
         if lw.fold:
-            return bool(self.future_verb_lc.search(lw.text))
+            return _may_have_future(lw.bits, lw.text) and bool(self.future_verb_lc.search(lw.text))
         return bool(self.future_verb.search(sent))
 
     def _tour_stops(self, ctx: _SentCtx, st: _ArticleState) -> None:
         """'He will see an orphanage in Tanzania ...' while on a tour: a planned stop of the tour."""
+        if ctx.folds and not _may_have_future(ctx.bits, ctx.low):
+            return
         fut = (self.future_verb_low if ctx.folds else self.future_verb).search(ctx.low if ctx.folds else ctx.sent)
         if fut is None or re.search(r"[\"“”:]|\bwar\b", ctx.sent):
             return
@@ -445,9 +459,10 @@ class VisitEventExtractor:
             )
 
     def _remember_subject(self, mentions: list[PersonMention], st: _ArticleState) -> None:
-        named = [m for m in mentions if m.kind in ("name", "description")]
-        if named:
-            st.last_subject = named[0].person
+        for m in mentions:  # the first named or described person
+            if m.kind == "name" or m.kind == "description":
+                st.last_subject = m.person
+                return
 
     def _trigger(self, kind: str, m: re.Match[str], ctx: _SentCtx, st: _ArticleState) -> None:
         if kind in ("visiting_adj", "host"):
@@ -810,11 +825,9 @@ class VisitEventExtractor:
         return any(mn.person is person and mn.country == country for mn in st.mentions)
 
     def _attach_anaphor(self, m: re.Match[str], ctx: _SentCtx, st: _ArticleState) -> None:
-        if st.last_visit is None or not re.search(
-            r"(?i)\b(?:the|this|that|his|her)\s+(?:[\w-]+\s+)?$", ctx.sent[: m.start()]
-        ):
+        if st.last_visit is None or m.group(0).lower() not in ("visit", "trip", "tour"):
             return
-        if m.group(0).lower() not in ("visit", "trip", "tour"):
+        if not re.search(r"(?i)\b(?:the|this|that|his|her)\s+(?:[\w-]+\s+)?$", ctx.sent[: m.start()]):
             return
         person, country = st.last_visit
         if any(mn.sent_index == ctx.idx and mn.person is person for mn in st.mentions):
@@ -997,6 +1010,7 @@ class _SentCtx:
     finder: DateFinder
     low: str  # sent.lower()
     folds: bool  # lower_agrees_with_ignorecase(sent): plain patterns on ``low`` find what (?i) finds on ``sent``
+    bits: int | None = None  # the sentence's chunk bits, if read
 
     def get_dates(self) -> list[DateExpr]:
         if self.dates is None:
@@ -1020,6 +1034,20 @@ def _give_office(person: Person, office: Person) -> None:
         person.title = office.title if not office.title.islower() else office.title.title()
     if person.country is None:
         person.country = office.country or (PeopleFinder.title_country(person.title) if person.title else None)
+
+
+def _may_have_future(bits: int | None, low: str) -> bool:
+    """Can the future verb ("will", "is to", "is due to" ... and a word) be in the lower-cased sentence?  Not
+    without "will" ending a chunk or a phrase with "to" (when the chunk bits are known)."""
+    return bits is None or bool(bits & WILL_BIT) or any(map(low.__contains__, FUTURE_PHRASES))
+
+
+def _inside(pos: int, mentions: list[PersonMention]) -> bool:
+    """Is ``pos`` inside one of the mentions?  (A loop: cheaper than any() over a generator, per place.)"""
+    for pm in mentions:  # noqa: SIM110
+        if pm.start <= pos < pm.end:
+            return True
+    return False
 
 
 def _start(pm: PersonMention) -> int:

@@ -654,6 +654,7 @@ class _Span(NamedTuple):
     honor: bool  # an honorific right before it inside the run
     start: int  # offsets within the run
     end: int
+    stop: int  # where the title walk inside the run stops (-1: it leaves the run)
 
 
 _RunInfo = tuple[tuple[tuple[int, int, str], ...], tuple[_Span, ...]]
@@ -849,7 +850,9 @@ class PeopleFinder:
         honor = i > 0 and words[i - 1][2].lower() in HONORIFICS
         name = " ".join(tokens)
         start, end = words[i][0], words[j - 1][1]
-        return _Span(i, j, rejected, name, surname, possessive, single, place, not has_head, k < 0, honor, start, end)
+        return _Span(
+            i, j, rejected, name, surname, possessive, single, place, not has_head, k < 0, honor, start, end, k
+        )
 
     def _person_in_run(
         self,
@@ -864,21 +867,21 @@ class PeopleFinder:
         """A person from one span of name-like words.  The words before the run (from 90 characters back, as
         a title can reach that far) are tokenised only when they can change the outcome."""
         i, j, rejected, name, surname, possessive, single, place = span[:8]
-        words: list[tuple[int, int, str]] | None = None
         if rejected:
             return None
         if span.untitled and not (span.leaves_run and qualifier):
             # no title, and no honorific or organisation word before the run: the run alone decides
             return self._untitled_person(sent, base, span, registry, offset)
-        if words is None:
-            words = [(s + base, e + base, w) for s, e, w in run_words]
-        if base > 0 and self._needs_context(sent, base, words, i):
-            before = self._context_tokens(sent, max(0, base - 90), base, words, i)
+        words = [(s + base, e + base, w) for s, e, w in run_words]
+        has_head = not span.untitled
+        if base > 0 and self._needs_context(sent, base, span, qualifier):
+            before, has_head = self._context_tokens(sent, max(0, base - 90), base, words, i)
             words = before + words
             i, j = i + len(before), j + len(before)
             if i > 0 and _is_org(words[i - 1][2]) and words[i - 1][2].lower() not in TITLE_MODIFIERS:
                 return None
-        title, country = self._title_before(sent, words, i)
+        # no title head in the walk: _title_before finds no title (the same walk)
+        title, country = self._title_before(sent, words, i) if has_head else (None, None)
         honor = i > 0 and words[i - 1][2].lower() in HONORIFICS
         if single and not (title or honor or surname in registry):
             return None
@@ -890,16 +893,17 @@ class PeopleFinder:
 
     def _context_tokens(
         self, sent: str, lo: int, base: int, run_words: list[tuple[int, int, str]], i: int
-    ) -> list[tuple[int, int, str]]:
+    ) -> tuple[list[tuple[int, int, str]], bool]:
         """The ``word_re`` tokens of ``sent[lo:base]`` that :meth:`_title_before` reads: read back chunk by chunk
         until the title walk stops at least 3 tokens in (its country phrase has up to 3 words ending there),
-        or all of them.  Tokens never span whitespace, so the last tokens alone are what a full pass finds."""
+        or all of them.  Tokens never span whitespace, so the last tokens alone are what a full pass finds.
+        Also whether the walk saw a title head."""
         n = 4
         while True:
             before, done = self._tokens_before(sent, lo, base, n)
-            k, _head = self._title_walk(before + run_words, i + len(before))
+            k, head = self._title_walk(before + run_words, i + len(before))
             if done or k >= 2:
-                return before
+                return before, head
             n = len(before) + 8
 
     def _tokens_before(self, sent: str, lo: int, end: int, n: int) -> tuple[list[tuple[int, int, str]], bool]:
@@ -941,12 +945,14 @@ class PeopleFinder:
         person = self._register(span.name, span.surname, None, self._of_country(sent, end), registry, offset)
         return PersonMention(start, end, person, "name", span.possessive)
 
-    def _needs_context(self, sent: str, base: int, words: list[tuple[int, int, str]], i: int) -> bool:
-        k, has_head = self._title_walk(words, i)
-        if k >= 0:  # stopped inside the run; a title's country is read from up to 3 words ending at k
-            return has_head and k < 2
-        last = self._last_word_before(sent, max(0, base - 90), base)
-        return last is not None and (has_head or _may_qualify(last))
+    def _needs_context(self, sent: str, base: int, span: _Span, qualifier: bool) -> bool:
+        """Can the words before the run change the span's title, country or rejection?  ``qualifier``: the
+        word before the run qualifies (see :meth:`_qualifier_before`; computed for spans that leave the run)."""
+        if not span.leaves_run:  # stopped inside the run; a title's country is read from up to 3 words ending there
+            return not span.untitled and span.stop < 2
+        if qualifier:
+            return True
+        return not span.untitled and self._chunk_before(sent, max(0, base - 90), base) is not None
 
     def _title_walk(self, words: list[tuple[int, int, str]], i: int) -> tuple[int, bool]:
         """The walk of :meth:`_title_before` back from word ``i``: (first word not part of a title, saw a head)."""

@@ -97,9 +97,11 @@ class SentenceSplitter:
 
     def split(self, text: str) -> list[str]:
         sentences: list[str] = []
+        # paragraphs are pieces of the text's lines: what the text lacks, they lack
+        plain = text.isascii() and not any(map(text.__contains__, "\x1c\x1d\x1e\x1f"))
         for para in self.paragraphs(text):
             start = 0
-            spaces_only = para.isascii() and not any(map(para.__contains__, "\x1c\x1d\x1e\x1f"))
+            spaces_only = plain or (para.isascii() and not any(map(para.__contains__, "\x1c\x1d\x1e\x1f")))
             for m in self.boundary.finditer(para):
                 p = m.start()
                 if spaces_only:  # the only whitespace is single spaces, and para[p] is the mark: no rstrip needed
