@@ -266,6 +266,41 @@ class VisitEventExtractor:
             r"(?:of\s+)?$"
         )
 
+        self._compile_slots(f)
+
+    def _compile_slots(self, f: Callable[[str], re.Pattern[str]]) -> None:
+        """Patterns of the slot, subject and status helpers (compiled here, not looked up in re's cache per call)."""
+        self.quote_or_war = f(r"[\"“”:]|\bwar\b")
+        self.he_she_start = f(r"\s*(?:He|She)\b")
+        self.in_to_end = f(r"\b(?:in|to)\s+(?:the\s+)?$")
+        self.from_end = f(r"\bfrom\s+(?:the\s+)?$")
+        self.capital_words = f(r"\s+(?:[A-Z][\w-]+\s+){0,4}(?:[A-Z][\w-]+)")
+        self.meet_verb = f(r"\s*(?:meet|talk to|talk with|hold talks with|see|consult)\s+(?:the\s+)?")
+        self.of_the = f(r"\s+of\s+(?:the\s+)?")
+        self.of_word = f(r"\s+of\s+")
+        self.possessive_end = f(r"\b(his|her|their)\s+(?:[\w-]+\s+){0,3}$")
+        self.join_words_end = f(r"\bjoin(?:s|ed|ing)?\s+(?:[\w.-]+\s+){0,4}$")
+        self.other_subject = f(r"\b(?:they|we|I|you)\b")
+        self.and_comma = f(r"\s*(?:and|,)\s*")
+        self.join_word = f(r"\bjoin(?:s|ed|ing)?\b")
+        self.join_end = f(r"\bjoin(?:s|ed|ing)?\s*$")
+        self.and_comma_end = f(r"\b(?:and|,)\s*$")
+        self.he_she = re.compile(r"\b(he|she)\b", re.I)  # the he/she words of PeopleFinder.pronoun_re
+        self.in_to_word_end = f(r"\b(?:in|to)\s+(?:the\s+)?\S*$")
+        self.determiner_end = f(r"(?i)\b(?:the|this|that|his|her)\s+(?:[\w-]+\s+)?$")
+        self.object_before = f(
+            r"(?i)\b(?:with|met|meet|meeting|meets|by|told|tell|invitation of|to|on behalf of|"
+            r"called|call|urged|asked|including|than)\s+(?:the\s+)?(?:[\w.-]+\s+){0,4}$"
+        )
+        self.past_verb = f(
+            r"(?:visited|toured|travell?ed|flew|went|returned|arrived|landed|left|departed|spent|met|"
+            r"held|attended|came|jetted|headed|sailed|hosted|received|welcomed)"
+        )
+        self.host_before = f(
+            r"(?i)\b(?:invitation of|meet|meets|met|meeting|with|hosted by|received by|guest of)\s+"
+            r"(?:the\s+)?(?:[\w.-]+\s+){0,5}$"
+        )
+
     # ----- public API -----------------------------------------------------------
     def extract(self, text: str, published_at: dt.datetime | None, title: str | None = None) -> list[dict]:
         """Visit-event rows of one article, in order of first mention."""
@@ -423,11 +458,11 @@ class VisitEventExtractor:
         if ctx.folds and not _may_have_future(ctx.bits, ctx.low):
             return
         fut = (self.future_verb_low if ctx.folds else self.future_verb).search(ctx.low if ctx.folds else ctx.sent)
-        if fut is None or re.search(r"[\"“”:]|\bwar\b", ctx.sent):
+        if fut is None or self.quote_or_war.search(ctx.sent):
             return
         subj = [pm for pm in ctx.mentions if pm.end <= fut.start()]
         person = subj[0].person if subj else None
-        if person is None and re.match(r"\s*(?:He|She)\b", ctx.sent):
+        if person is None and self.he_she_start.match(ctx.sent):
             person = st.last_subject
         if person is None or not any(mn.person is person and mn.strong for mn in st.mentions):
             return
@@ -436,7 +471,7 @@ class VisitEventExtractor:
             for p in ctx.places
             if p.start > fut.end()
             and p.kind in ("country", "city")
-            and re.search(r"\b(?:in|to)\s+(?:the\s+)?$", ctx.sent[max(0, p.start - 8) : p.start])
+            and self.in_to_end.search(ctx.sent[max(0, p.start - 8) : p.start])
         ]
         for country, city in self._group(stops):
             if country != person.country:
@@ -529,7 +564,7 @@ class VisitEventExtractor:
             words = self.word.findall(gap)
             if len(words) > (window if not chosen else 12) or any(w.lower() in BLOCK_WORDS for w in words):
                 break
-            if re.search(r"\bfrom\s+(?:the\s+)?$", gap):
+            if self.from_end.search(gap):
                 last = p.end
                 continue
             after_region = last != pos and ctx.sent[last - 1 : last] != "" and self._region_end(ctx, last)
@@ -561,9 +596,8 @@ class VisitEventExtractor:
             if p.end > pos or p.kind in ("demonym", "region"):
                 continue
             gap = ctx.sent[p.end : pos]
-            if len(self.word.findall(gap)) <= 6 and re.search(
-                r"\b(?:in|to)\s+(?:the\s+)?\S*$", ctx.sent[max(0, p.start - 12) : p.start]
-            ):
+            near = ctx.sent[max(0, p.start - 12) : p.start]
+            if len(self.word.findall(gap)) <= 6 and self.in_to_word_end.search(near):
                 return [p]
             break
         return []
@@ -593,12 +627,12 @@ class VisitEventExtractor:
         for p in ctx.places:
             if p.start == m.end() and p.kind in ("demonym", "country"):
                 rest = ctx.sent[p.end : p.end + 40]
-                if self.officials.match(rest) or re.match(r"\s+(?:[A-Z][\w-]+\s+){0,4}(?:[A-Z][\w-]+)", rest):
+                if self.officials.match(rest) or self.capital_words.match(rest):
                     return [(p.country, None)]
         return []
 
     def _demonym_destinations(self, pos: int, ctx: _SentCtx) -> list[tuple[str, str | None]]:
-        m = re.match(r"\s*(?:meet|talk to|talk with|hold talks with|see|consult)\s+(?:the\s+)?", ctx.sent[pos:])
+        m = self.meet_verb.match(ctx.sent[pos:])
         if not m:
             return []
         out: list[tuple[str, str | None]] = []
@@ -617,9 +651,9 @@ class VisitEventExtractor:
     # ----- visitors -------------------------------------------------------------
     def _visitors(self, kind: str, m: re.Match[str], ctx: _SentCtx, st: _ArticleState) -> list[Person]:
         pos = m.start()
-        of = re.match(r"\s+of\s+(?:the\s+)?", ctx.sent[m.end() :]) if kind == "nominal" else None
+        of = self.of_the.match(ctx.sent[m.end() :]) if kind == "nominal" else None
         if kind in ("nominal", "place_noun") and of is None:
-            of = re.match(r"\s+of\s+", ctx.sent[m.end() :])
+            of = self.of_word.match(ctx.sent[m.end() :])
         if of:
             after = [pm for pm in ctx.mentions if 0 <= pm.start - m.end() <= of.end() + 2]
             if after:
@@ -631,14 +665,17 @@ class VisitEventExtractor:
         ]
         if owner:
             return [owner[-1].person]
-        poss = re.search(r"\b(his|her|their)\s+(?:[\w-]+\s+){0,3}$", ctx.sent[:pos])
+        sent = ctx.sent
+        poss = self.possessive_end.search(sent, 0, pos) if _has_any(sent, pos, ("his", "her", "their")) else None
         candidates = [pm for pm in ctx.mentions if pm.end <= pos and not self._is_object(ctx.sent, pm)]
         if poss and (not candidates or candidates[-1].end < poss.start()):
             person = self._resolve_pronoun(poss.start(), ctx, st)
             return [person] if person else []
-        pron = [p for p in self.people.pronouns(ctx.sent[:pos]) if p[2] in ("he", "she")]
-        if pron and (not candidates or candidates[-1].end < pron[-1][0]):
-            person = self._resolve_pronoun(pron[-1][0], ctx, st)
+        pron = -1  # the last "he" or "she" before the trigger
+        for p in self.he_she.finditer(sent, 0, pos):
+            pron = p.start()
+        if pron >= 0 and (not candidates or candidates[-1].end < pron):
+            person = self._resolve_pronoun(pron, ctx, st)
             return [person] if person else []
         if not candidates:
             return []
@@ -648,11 +685,11 @@ class VisitEventExtractor:
             for pm in ctx.mentions
             if chosen.end <= pm.start
             and pm.end <= pos
-            and re.search(r"\bjoin(?:s|ed|ing)?\s+(?:[\w.-]+\s+){0,4}$", ctx.sent[chosen.end : pm.start])
+            and self.join_words_end.search(ctx.sent[chosen.end : pm.start])
         ]
         if joined:
             return [chosen.person, *joined]
-        if re.search(r"\b(?:they|we|I|you)\b", ctx.sent[chosen.end : pos]):
+        if self.other_subject.search(ctx.sent[chosen.end : pos]):
             return []
         people = [chosen.person]
         people += self._companions(chosen, candidates, ctx)
@@ -662,9 +699,9 @@ class VisitEventExtractor:
         out: list[Person] = []
         idx = candidates.index(chosen)
         if (
-            (idx > 0 and re.fullmatch(r"\s*(?:and|,)\s*", ctx.sent[candidates[idx - 1].end : chosen.start]))
-            or (idx > 0 and re.search(r"\bjoin(?:s|ed|ing)?\b", ctx.sent[candidates[idx - 1].end : chosen.start]))
-            or (idx > 0 and re.search(r"\bjoin(?:s|ed|ing)?\s*$", ctx.sent[: chosen.start]))
+            (idx > 0 and self.and_comma.fullmatch(ctx.sent[candidates[idx - 1].end : chosen.start]))
+            or (idx > 0 and self.join_word.search(ctx.sent[candidates[idx - 1].end : chosen.start]))
+            or (idx > 0 and self.join_end.search(ctx.sent[: chosen.start]))
         ):
             out.append(candidates[idx - 1].person)
         return [p for p in out if p is not chosen.person]
@@ -672,12 +709,8 @@ class VisitEventExtractor:
     def _is_object(self, sent: str, pm: PersonMention) -> bool:
         before = sent[max(0, pm.start - 40) : pm.start]
         return bool(
-            re.search(
-                r"(?i)\b(?:with|met|meet|meeting|meets|by|told|tell|invitation of|to|on behalf of|"
-                r"called|call|urged|asked|including|than)\s+(?:the\s+)?(?:[\w.-]+\s+){0,4}$",
-                before,
-            )
-        ) and not re.search(r"\b(?:and|,)\s*$", before)
+            self.object_before.search(before)
+        ) and not self.and_comma_end.search(before)
 
     def _resolve_pronoun(self, pos: int, ctx: _SentCtx, st: _ArticleState) -> Person | None:
         earlier = [pm for pm in ctx.mentions if pm.end <= pos and not self._is_object(ctx.sent, pm)]
@@ -768,11 +801,7 @@ class VisitEventExtractor:
             return cue
         if verb.startswith(("visits", "tours", "is visiting", "arrives", "heads", "flies", "leaves")):
             return "ongoing"
-        if re.match(
-            r"(?:visited|toured|travell?ed|flew|went|returned|arrived|landed|left|departed|spent|met|"
-            r"held|attended|came|jetted|headed|sailed|hosted|received|welcomed)",
-            verb,
-        ):
+        if self.past_verb.match(verb):
             return "completed"
         cue = self._nearest_cue(rx, text[m.end() : m.end() + 60], after=True)
         return cue
@@ -827,7 +856,7 @@ class VisitEventExtractor:
     def _attach_anaphor(self, m: re.Match[str], ctx: _SentCtx, st: _ArticleState) -> None:
         if st.last_visit is None or m.group(0).lower() not in ("visit", "trip", "tour"):
             return
-        if not re.search(r"(?i)\b(?:the|this|that|his|her)\s+(?:[\w-]+\s+)?$", ctx.sent[: m.start()]):
+        if not self.determiner_end.search(ctx.sent[: m.start()]):
             return
         person, country = st.last_visit
         if any(mn.sent_index == ctx.idx and mn.person is person for mn in st.mentions):
@@ -838,7 +867,7 @@ class VisitEventExtractor:
         best: tuple[int, DateExpr] | None = None
         reporting, text = (self.cue["reporting"], ctx.low) if ctx.folds else (self.cue_i["reporting"], ctx.sent)
         for d in ctx.get_dates():
-            if reporting.search(text[: d.pos]) or self._background_date(d, m, ctx):
+            if self._reported(reporting, text, d.pos) or self._background_date(d, m, ctx):
                 continue
             dist = d.pos - m.end() if d.pos >= m.end() else m.start() - d.end_pos
             if d.pos < m.start() and self.next_clause.search(ctx.sent, d.end_pos, m.start()):
@@ -855,6 +884,15 @@ class VisitEventExtractor:
         elif status == "completed":
             d = toward_past(d, ctx.pub)
         return d
+
+    @staticmethod
+    def _reported(reporting: re.Pattern[str], text: str, pos: int) -> bool:
+        """Does ``text[:pos]`` end with a reporting verb ("said on Monday")?  Searched from a dozen characters
+        before the trailing space (the longest verb has 9), as a search of the whole prefix would find it."""
+        end = pos
+        while end > 0 and text[end - 1].isspace():
+            end -= 1
+        return reporting.search(text, max(0, end - 12), pos) is not None
 
     def _background_date(self, d: DateExpr, m: re.Match[str], ctx: _SentCtx) -> bool:
         """A date that belongs to something else: "since X in 1985", or a relative clause the trigger is not in
@@ -875,11 +913,9 @@ class VisitEventExtractor:
             if pm.person is visitor or pm.kind != "name":
                 continue
             before = ctx.sent[max(0, pm.start - 45) : pm.start]
-            if re.search(
-                r"(?i)\b(?:invitation of|meet|meets|met|meeting|with|hosted by|received by|guest of)\s+"
-                r"(?:the\s+)?(?:[\w.-]+\s+){0,5}$",
-                before,
-            ) and (pm.person.country is None or pm.person.country == country != visitor.country):
+            if self.host_before.search(before) and (
+                pm.person.country is None or pm.person.country == country != visitor.country
+            ):
                 if pm.person.country == country:
                     return pm.person  # a host of the destination country beats one of unknown country
                 fallback = fallback or pm.person
@@ -1040,6 +1076,14 @@ def _may_have_future(bits: int | None, low: str) -> bool:
     """Can the future verb ("will", "is to", "is due to" ... and a word) be in the lower-cased sentence?  Not
     without "will" ending a chunk or a phrase with "to" (when the chunk bits are known)."""
     return bits is None or bool(bits & WILL_BIT) or any(map(low.__contains__, FUTURE_PHRASES))
+
+
+def _has_any(text: str, end: int, words: tuple[str, ...]) -> bool:
+    """Does ``text[:end]`` contain one of ``words``?"""
+    for w in words:  # noqa: SIM110 (a loop: cheaper than any() over a generator)
+        if text.find(w, 0, end) >= 0:
+            return True
+    return False
 
 
 def _inside(pos: int, mentions: list[PersonMention]) -> bool:
