@@ -74,8 +74,9 @@ class ShingleMetric:
         """Bag of n-grams of a token list already split."""
         if not toks:
             return Counter()
-        last = max(1, len(toks) - self._n + 1)
-        return Counter(tuple(toks[i : i + self._n]) for i in range(last))
+        if len(toks) < self._n:
+            return Counter([tuple(toks)])
+        return Counter(zip(*(toks[i:] for i in range(self._n))))  # the n-grams, built in C
 
     def page(self, true: str | None, pred: str | None) -> PageCounts:
         """Bag-overlap counts of one predicted text against its truth."""

