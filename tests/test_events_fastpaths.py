@@ -1,6 +1,7 @@
 """The extractor's shortcuts (issue #3 speed work) keep its answers: pre-filter, early stop, lazy counts, names."""
 
 import datetime as dt
+import random
 import re
 import string
 
@@ -8,6 +9,8 @@ import pytest
 
 from newsbeam.events import VisitEventExtractor
 from newsbeam.events.dates import DateFinder
+from newsbeam.events.extractor import HEAD_BIT, _may_have_future
+from newsbeam.events.people import DESCRIPTION_HEADS
 from newsbeam.events.text import lower_agrees_with_ignorecase
 
 PUB = dt.datetime(2022, 2, 7, tzinfo=dt.timezone.utc)
@@ -132,3 +135,79 @@ def test_place_phrases_stop_at_a_lowercase_word(ex: VisitEventExtractor, sent: s
         phrase_words = [w for _s, e, w in words[i:] if e <= p.end]
         assert all(w[0].isupper() or w.lower() in gaz.connectors for w in phrase_words[1:-1]), p
         assert gaz.lookup(p.text) is not None or gaz.lookup(p.text + ".") is not None, p
+
+
+# The trigger patterns as they were written before the letter-first rewrite (reference for the fast forms).
+REFERENCE_TRIGGERS: dict[str, str] = {
+    "visit": r"\b(?:visit|visits|visited|visiting|toured|touring|tours)\b(?!\s+(?:to|of)\b)",
+    "nominal": r"\b(?:visit|visits|trip|trips|tour|journey|stopover|mission)\b(?=\s+(?:as\s+[\w-]+\s+)?(?:to|of|in)\b)",
+    "travel": (
+        r"\b(?:travel(?:s|led|ed|ling|ing)?|fl(?:y|ies|ew|own|ying)|go(?:es|ne)?|went|head(?:s|ed|ing)?|"
+        r"return(?:s|ed|ing)?|jet(?:s|ted|ting)?|come|comes|came|coming|sail(?:s|ed)?|drove|driven)"
+        r"\s+(?:back\s+|on\s+|straight\s+|directly\s+|[a-z]+ly\s+)?(?:to|for)\b"
+    ),
+    "arrive": r"\b(?:arriv(?:e|es|ed|ing)|land(?:s|ed|ing)?)\s+(?:back\s+)?(?:in|at)\b",
+    "leave": r"\b(?:leav(?:e|es|ing)|left|depart(?:s|ed|ing)?)\s+(?:[\w'’-]+\s+){0,3}?for\b",
+    "spend": r"\bspen[dt](?:s|ding)?\s+(?:[\w-]+\s+){1,9}?in\b",
+    "place_noun": r"\b(?:visit|trip|tour|stopover)\b",
+    "meet": r"\b(?:meet|meets|met|meeting|talks|summit)\b",
+    "attend": r"\battend(?:s|ed|ing)?\b",
+    "host": r"\b(?:host(?:s|ed|ing)?|receiv(?:e|es|ed|ing)|welcom(?:e|es|ed|ing))\b",
+    "visiting_adj": r"\bvisiting\s+(?=(?:[A-Z]|the\s+[A-Z]))",
+    "speak": r"\b(?:speaking|spoke|speaks|paid a call|pays a call|talking)\b",
+}
+FAST_PATH_TEXTS: tuple[str, ...] = (
+    "Putin visited Paris; tours of Rome, touring Spain, visit to Kyiv, a visits-of list, revisit, (visit) [toured]",
+    "a trip to Oslo, trips as minister to Rome, journey of hope, stopover in Dubai, mission to Mars, tour in Asia",
+    "travelled to, travels for, flew back to, flies on to, go to, goes straight to, gone directly to, went home for",
+    "heads quickly to, returned to, jetted to, came back to, coming to, sailed for, drove to, driven to, outgo to",
+    "arrived in, lands at, landing back in, leaves Paris for, left the city for, departs for, spent three days in",
+    "meets, met, meeting, talks, summit, attended, hosting, received, welcomes, visiting President, visiting the Pope",
+    "speaking, spoke, speaks, paid a call, pays a call, talking; comet, metal, hostel, goat to, re-visit, un-met",
+    "He will go to Paris. She is due to fly. They are to meet. It is expected to rain. He is set to\tgo.  will  ",
+    "The Prime Minister's visit; the president-elect; premiers; Ministerial; KING; queenly; emirate; delegations",
+    "said during a visit to Kenya, told reporters while on his trip, has said on their tour, began a visit, kicked off",
+)
+
+
+def _fuzz_texts() -> list[str]:
+    words = " ".join(FAST_PATH_TEXTS).replace(",", " ,").split()
+    out = list(FAST_PATH_TEXTS)
+    for seed in range(300):
+        rng = random.Random(seed)
+        glue = rng.choice([" ", "  ", "\t", " (", '"', "-", " \u00a0", "\n"])
+        out.append(glue.join(rng.choice(words) for _ in range(rng.randint(3, 25))))
+    return out + [t.upper() for t in out[:50]] + [t.lower() for t in out[:50]]
+
+
+def test_letter_first_triggers_match_their_word_boundary_forms(ex: VisitEventExtractor) -> None:
+    """Each trigger starts with its letters and a lookbehind instead of a leading \\b: the same matches."""
+    for kind, pat in ex.triggers:
+        ref = re.compile(REFERENCE_TRIGGERS[kind])
+        for text in _fuzz_texts():
+            got = [(m.start(), m.group()) for m in pat.finditer(text)]
+            assert got == [(m.start(), m.group()) for m in ref.finditer(text)], (kind, text)
+
+
+def test_future_verb_letter_first_forms(ex: VisitEventExtractor) -> None:
+    ref = re.compile(r"\b(?:will|is to|are to|is due to|are due to|is expected to|is set to)\s+(?:also\s+)?\w+")
+    ref_lc = re.compile(r"\b(?:will|is to|are to|is due to|are due to|is expected to|is set to)\s+\w")
+    for text in _fuzz_texts():
+        low = text.lower()
+        assert [m.span() for m in ex.future_verb_low.finditer(low)] == [m.span() for m in ref.finditer(low)], text
+        assert bool(ex.future_verb_lc.search(low)) == bool(ref_lc.search(low)), text
+
+
+def test_chunk_bits_equal_the_sentence_tests(ex: VisitEventExtractor) -> None:
+    """Per-chunk bits (cached) give each sentence what the whole-sentence tests give: the pre-filter stem, a
+    description head, every trigger gate (as a lower-case substring) and the possible future verb."""
+    for text in _fuzz_texts():
+        low = text.lower()
+        bits = ex._sentence_bits(low)
+        assert ex._stem_from_bits(bits, low) == bool(ex.prefilter.search(low)), text
+        assert bool(bits & HEAD_BIT) == any(h in low for h in DESCRIPTION_HEADS), text
+        gates = ex._gates_from_bits(bits, low)
+        for k, (kind, _pat) in enumerate(ex.triggers):
+            assert bool(gates >> k & 1) == any(w in low for w in ex.gates[kind]), (kind, text)
+        if ex.future_verb_lc.search(low):
+            assert _may_have_future(bits, low), text

@@ -149,30 +149,7 @@ class VisitEventExtractor:
         )
         self.stem_spaced_end = f(r"\b(?:go|goes|going|gone|come|came|coming|paid)$")
         self.will_end = f(r"\bwill$")  # "will" followed by a space: the future verb's one alternative without "to"
-        self.triggers: list[tuple[str, re.Pattern[str]]] = [
-            ("visit", f(r"\b(?:visit|visits|visited|visiting|toured|touring|tours)\b(?!\s+(?:to|of)\b)")),
-            (
-                "nominal",
-                f(r"\b(?:visit|visits|trip|trips|tour|journey|stopover|mission)\b(?=\s+(?:as\s+[\w-]+\s+)?(?:to|of|in)\b)"),
-            ),
-            (
-                "travel",
-                f(
-                    r"\b(?:travel(?:s|led|ed|ling|ing)?|fl(?:y|ies|ew|own|ying)|go(?:es|ne)?|went|head(?:s|ed|ing)?|"
-                    r"return(?:s|ed|ing)?|jet(?:s|ted|ting)?|come|comes|came|coming|sail(?:s|ed)?|drove|driven)"
-                    r"\s+(?:back\s+|on\s+|straight\s+|directly\s+|[a-z]+ly\s+)?(?:to|for)\b"
-                ),
-            ),
-            ("arrive", f(r"\b(?:arriv(?:e|es|ed|ing)|land(?:s|ed|ing)?)\s+(?:back\s+)?(?:in|at)\b")),
-            ("leave", f(r"\b(?:leav(?:e|es|ing)|left|depart(?:s|ed|ing)?)\s+(?:[\w'’-]+\s+){0,3}?for\b")),
-            ("spend", f(r"\bspen[dt](?:s|ding)?\s+(?:[\w-]+\s+){1,9}?in\b")),
-            ("place_noun", f(r"\b(?:visit|trip|tour|stopover)\b")),
-            ("meet", f(r"\b(?:meet|meets|met|meeting|talks|summit)\b")),
-            ("attend", f(r"\battend(?:s|ed|ing)?\b")),
-            ("host", f(r"\b(?:host(?:s|ed|ing)?|receiv(?:e|es|ed|ing)|welcom(?:e|es|ed|ing))\b")),
-            ("visiting_adj", f(r"\bvisiting\s+(?=(?:[A-Z]|the\s+[A-Z]))")),
-            ("speak", f(r"\b(?:speaking|spoke|speaks|paid a call|pays a call|talking)\b")),
-        ]
+        self.triggers = self._compile_triggers(f)
         self.gates: dict[str, tuple[str, ...]] = dict(TRIGGER_GATES)
         # gate words with a space ("paid a call") cannot lie in one chunk: tested on the whole sentence
         self._spaced_gates: list[tuple[int, tuple[str, ...]]] = [
@@ -216,12 +193,12 @@ class VisitEventExtractor:
             "committed": r"\b(?:will|shall|is to|are to|due to|set to|scheduled|is expected|are expected)\b",
             "past_date_cue": r"\b(?:last|ago|yesterday|recent|earlier)\b",
             "say_during": (
-                r"\b(?:has said|said|says|told|tells|telling|speaking|spoke)\b[^.;]{0,60}?"
+                r"(?:h(?<!\w.)as said|s(?<!\w.)(?:aid|ays|peaking|poke)|t(?<!\w.)(?:old|ells|elling))\b[^.;]{0,60}?"
                 r"\b(?:during|on|while on)\s+(?:a|an|his|her|their)\s+(?:[\w-]+\s+){0,3}?"
                 r"(?:visit|trip|tour)\b"
             ),
-            "began": r"\b(?:began|begins|opened|opens|started|starts|kicked off)\b",
-            "trip_word": r"\b(?:visit|tour|trip)\b",
+            "began": r"(?:b(?<!\w.)eg(?:an|ins)|o(?<!\w.)pen(?:ed|s)|s(?<!\w.)tart(?:ed|s)|k(?<!\w.)icked off)\b",
+            "trip_word": r"(?:v(?<!\w.)isit|t(?<!\w.)(?:our|rip))\b",
             "before": r"\bbefore\s+(?:[\w'’.-]+\s+){1,4}$",
             "reporting": r"\b(?:said|says|reported|told|announced|stated|quoted)\s*$",
         }
@@ -242,8 +219,10 @@ class VisitEventExtractor:
         self.since_before = f(r"(?i)\bsince\s+(?:[\w.'’-]+\s+){0,3}(?:in\s+)?$")
         self.relative = f(r",\s+(?:who|which|whose)\b[^,;]*(?:,|$)")
         self.home_return = f(r"(?i)\b(?:return|back|home)")
-        self.future_verb_lc = f(r"\b(?:will|is to|are to|is due to|are due to|is expected to|is set to)\s+\w")
-        future_verb = r"\b(?:will|is to|are to|is due to|are due to|is expected to|is set to)\s+(?:also\s+)?\w+"
+        # will|is to|are to|is due to|are due to|is expected to|is set to, each letter-first (see _compile_triggers)
+        future = r"(?:w(?<!\w.)ill|i(?<!\w.)s (?:to|due to|expected to|set to)|a(?<!\w.)re (?:to|due to))"
+        self.future_verb_lc = f(future + r"\s+\w")
+        future_verb = future + r"\s+(?:also\s+)?\w+"
         self.future_verb = f("(?i)" + future_verb)
         self.future_verb_low = f(future_verb)  # on the lower-cased sentence: the same match where the two agree
         self.officials = f(
@@ -267,6 +246,41 @@ class VisitEventExtractor:
         )
 
         self._compile_slots(f)
+
+    @staticmethod
+    def _compile_triggers(f: Callable[[str], re.Pattern[str]]) -> list[tuple[str, re.Pattern[str]]]:
+        """The trigger patterns, in the order they are tried.  Each word starts with its first letter and then
+        ``(?<!\\w.)`` (no word character before that letter: ``\\b`` before it), instead of a leading ``\\b``:
+        a pattern that starts with letters lets the engine skip ahead to them (1.5-4x faster, same matches)."""
+        nb = r"(?<!\w.)"
+        return [
+            ("visit", f(rf"(?:v{nb}(?:isit|isits|isited|isiting)|t{nb}(?:oured|ouring|ours))\b(?!\s+(?:to|of)\b)")),
+            (
+                "nominal",
+                f(
+                    rf"(?:v{nb}(?:isit|isits)|t{nb}(?:rip|rips|our)|j{nb}ourney|s{nb}topover|m{nb}ission)\b"
+                    r"(?=\s+(?:as\s+[\w-]+\s+)?(?:to|of|in)\b)"
+                ),
+            ),
+            (
+                "travel",
+                f(
+                    rf"(?:t{nb}ravel(?:s|led|ed|ling|ing)?|f{nb}l(?:y|ies|ew|own|ying)|g{nb}o(?:es|ne)?|w{nb}ent|"
+                    rf"h{nb}ead(?:s|ed|ing)?|r{nb}eturn(?:s|ed|ing)?|j{nb}et(?:s|ted|ting)?|"
+                    rf"c{nb}(?:ome|omes|ame|oming)|s{nb}ail(?:s|ed)?|d{nb}(?:rove|riven))"
+                    r"\s+(?:back\s+|on\s+|straight\s+|directly\s+|[a-z]+ly\s+)?(?:to|for)\b"
+                ),
+            ),
+            ("arrive", f(rf"(?:a{nb}rriv(?:e|es|ed|ing)|l{nb}and(?:s|ed|ing)?)\s+(?:back\s+)?(?:in|at)\b")),
+            ("leave", f(rf"(?:l{nb}(?:eav(?:e|es|ing)|eft)|d{nb}epart(?:s|ed|ing)?)\s+(?:[\w'’-]+\s+){{0,3}}?for\b")),
+            ("spend", f(rf"s{nb}pen[dt](?:s|ding)?\s+(?:[\w-]+\s+){{1,9}}?in\b")),
+            ("place_noun", f(rf"(?:v{nb}isit|t{nb}(?:rip|our)|s{nb}topover)\b")),
+            ("meet", f(rf"(?:m{nb}(?:eet|eets|et|eeting)|t{nb}alks|s{nb}ummit)\b")),
+            ("attend", f(rf"a{nb}ttend(?:s|ed|ing)?\b")),
+            ("host", f(rf"(?:h{nb}ost(?:s|ed|ing)?|r{nb}eceiv(?:e|es|ed|ing)|w{nb}elcom(?:e|es|ed|ing))\b")),
+            ("visiting_adj", f(rf"v{nb}isiting\s+(?=(?:[A-Z]|the\s+[A-Z]))")),
+            ("speak", f(rf"(?:s{nb}(?:peaking|poke|peaks)|p{nb}(?:aid a call|ays a call)|t{nb}alking)\b")),
+        ]
 
     def _compile_slots(self, f: Callable[[str], re.Pattern[str]]) -> None:
         """Patterns of the slot, subject and status helpers (compiled here, not looked up in re's cache per call)."""
