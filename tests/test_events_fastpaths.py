@@ -167,6 +167,8 @@ FAST_PATH_TEXTS: tuple[str, ...] = (
     "He will go to Paris. She is due to fly. They are to meet. It is expected to rain. He is set to\tgo.  will  ",
     "The Prime Minister's visit; the president-elect; premiers; Ministerial; KING; queenly; emirate; delegations",
     "said during a visit to Kenya, told reporters while on his trip, has said on their tour, began a visit, kicked off",
+    "He paid a call on the Pope in Rome.",
+    "She pays  a call\ton Rome; they go\n back to Oslo, paid a\u00a0call.",
 )
 
 
