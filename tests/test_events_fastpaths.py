@@ -168,6 +168,18 @@ FAST_PATH_TEXTS: tuple[str, ...] = (
     "The Prime Minister's visit; the president-elect; premiers; Ministerial; KING; queenly; emirate; delegations",
     "said during a visit to Kenya, told reporters while on his trip, has said on their tour, began a visit, kicked off",
     "He paid a call on the Pope in Rome.",
+    "cancelled, called off, calls off, called-off, postponed, scrapped, put off, shelved, abandoned, axed, recall off",
+    "invited, could, may, might, proposed, plan for, possible, possibility, being discussed, under discussion, is "
+    "discussed, are discussing, discussing a, considering, looks forward, finalised, finalized, urged, would like, "
+    "offered to, talk about a, talks over a, willing to, ready to, he'll, 'll, shall, is to, are to, was to, were to",
+    "due, expected, set to, scheduled, plans to, planned, planning, upcoming, forthcoming, going to, would, intend "
+    "to, intends to, hoped to, hoping to, preparing to, to undertake, tomorrow, next, later this; is now in, are "
+    "currently on, is in, currently, arrived, arrives, is visiting, day of, has said, has told, told reporters",
+    "is touring, are attending, is meeting, are  really meeting, visiting; visited, travelled, traveled, flew, "
+    "went, toured, returned, spent, held, attended, met, paid, made, was in, were in, had, recent, recently, last, "
+    "ago, earlier, previous, undertook, discussed, yesterday, former, opened up, after; will; is expected",
+    "not, never, don't, n't, no plan to, no plans to, refused to, declined to, ruled out, yet to, cannot, nor; "
+    "before the summit, said, says, reported, stated, announced, quoted, told  ",
     "She pays  a call\ton Rome; they go\n back to Oslo, paid a\u00a0call.",
 )
 
@@ -213,3 +225,66 @@ def test_chunk_bits_equal_the_sentence_tests(ex: VisitEventExtractor) -> None:
             assert bool(gates >> k & 1) == any(w in low for w in ex.gates[kind]), (kind, text)
         if ex.future_verb_lc.search(low):
             assert _may_have_future(bits, low), text
+
+
+# The status cues and the negation as written before the letter-first rewrite.
+REFERENCE_CUES: dict[str, str] = {
+    "cancel": r"\b(?:cancel|call(?:ed|s)? off|postpon|scrap|put off|shelv|abandon|axed|called-off)",
+    "proposed": (
+        r"\b(?:invit\w*|could|may|might|propos\w*|plan for|possible|possibility|"
+        r"(?:being|under|is|are) discuss\w*|discussing a|consider\w*|look(?:s|ed|ing)? forward|"
+        r"finalis\w*|finaliz\w*|urg\w+|"
+        r"would like|offer(?:ed|s)? to|talks? (?:on|about|over) a|willing to|ready to)\b"
+    ),
+    "planned": (
+        r"\b(?:will|'ll|shall|is to|are to|was to|were to|due|expected|set to|"
+        r"scheduled|plans? to|planned|planning|upcoming|forthcoming|going to|would|intends? to|"
+        r"hope[sd]? to|hoping to|preparing to|to undertake|tomorrow|next|later this)\b"
+    ),
+    "ongoing": (
+        r"\b(?:is (?:now |currently )?(?:in|on)|are (?:now |currently )?(?:in|on)|"
+        r"currently|arrived|arrives|began|begins|opened|opens|started|starts|kicked off|"
+        r"is visiting|are visiting|day of|has said|has told|told reporters|"
+        r"is touring|are touring|is attending|are attending|(?:is|are)\s+(?:\w+\s+)?meeting|"
+        r"visiting)\b"
+    ),
+    "completed": (
+        r"\b(?:visited|travell?ed|flew|went|toured|returned|spent|held|attended|met|paid|"
+        r"made|was in|were in|had|recent|recently|last|ago|earlier|previous|undertook|"
+        r"discussed|yesterday|former|opened up|after)\b"
+    ),
+    "committed": r"\b(?:will|shall|is to|are to|due to|set to|scheduled|is expected|are expected)\b",
+    "past_date_cue": r"\b(?:last|ago|yesterday|recent|earlier)\b",
+    "say_during": (
+        r"\b(?:has said|said|says|told|tells|telling|speaking|spoke)\b[^.;]{0,60}?"
+        r"\b(?:during|on|while on)\s+(?:a|an|his|her|their)\s+(?:[\w-]+\s+){0,3}?"
+        r"(?:visit|trip|tour)\b"
+    ),
+    "began": r"\b(?:began|begins|opened|opens|started|starts|kicked off)\b",
+    "trip_word": r"\b(?:visit|tour|trip)\b",
+    "before": r"\bbefore\s+(?:[\w'’.-]+\s+){1,4}$",
+    "reporting": r"\b(?:said|says|reported|told|announced|stated|quoted)\s*$",
+}
+REFERENCE_NEGATION = (
+    r"\b(?:not|never|n't|no plans? to|refused to|declined to|ruled out|yet to|cannot|nor)\W+(?:\w+\W+){0,2}$"
+)
+
+
+def _spans(pat: re.Pattern[str], text: str) -> list[tuple[int, int]]:
+    return [m.span() for m in pat.finditer(text)]
+
+
+def test_letter_first_cues_match_their_word_boundary_forms(ex: VisitEventExtractor) -> None:
+    """Every status cue (plain on the lower-cased text, and its (?i) form) finds what its \\b form finds, at
+    every start and end (the nearest cue is ranked by them); also on each text's tails ($-anchored cues)."""
+    texts = _fuzz_texts()
+    texts += [t[:k] for t in FAST_PATH_TEXTS for k in range(5, len(t), 7)]
+    for name, ref_text in REFERENCE_CUES.items():
+        ref, ref_i = re.compile(ref_text), re.compile("(?i)" + ref_text)
+        for text in texts:
+            low = text.lower()
+            assert _spans(ex.cue[name], low) == _spans(ref, low), (name, text)
+            assert _spans(ex.cue_i[name], text) == _spans(ref_i, text), (name, text)
+    neg = re.compile(REFERENCE_NEGATION)
+    for text in texts:
+        assert _spans(ex.negation, text[-45:]) == _spans(neg, text[-45:]), text

@@ -44,7 +44,7 @@ DATE_GATES: tuple[tuple[str, tuple[str, ...], bool], ...] = (
     ("month", MONTH_STEMS, False),
     ("year", ("19", "20"), False),
     ("rel_day", ("today", "tonight", "terday", "tomorrow", "morning", "afternoon", "evening"), True),
-    ("weekday", ("day",), False),
+    ("weekday", ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"), False),
     ("rel_week", ("week",), True),
     ("rel_month", ("month",), True),
     ("rel_year", ("year",), True),

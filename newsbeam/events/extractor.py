@@ -158,49 +158,59 @@ class VisitEventExtractor:
             if any(" " in w for w in self.gates[kind])
         ]
         self._bits_cache = _Cache(self._chunk_bits)  # a lower-cased whitespace-free chunk -> its _chunk_bits
+        # not|never|n't|no plans? to|refused to|declined to|ruled out|yet to|cannot|nor, letter-first (see cues)
         self.negation = f(
-            r"\b(?:not|never|n't|no plans? to|refused to|declined to|ruled out|yet to|cannot|nor)\W+"
-            r"(?:\w+\W+){0,2}$"
+            r"(?:n(?<!\w.)(?:ot|ever|'t|o plans? to|or)|r(?<!\w.)(?:efused to|uled out)|d(?<!\w.)eclined to|"
+            r"y(?<!\w.)et to|c(?<!\w.)annot)\W+(?:\w+\W+){0,2}$"
         )
         # Case-insensitive cues, compiled twice: plain, for the lower-cased sentence (same offsets), and with
         # (?i) for the rare sentence where lower() and (?i) disagree (see text.lower_agrees_with_ignorecase).
+        # Words are grouped by first letter, each letter followed by (?<!\w.) (a word start: \b before it), so
+        # that the engine skips ahead to those letters; within a letter the words keep their order.
+        nb = r"(?<!\w.)"
         cues = {
             "hypothetical": r"(?:^|\W)(?:if|unless|whether|were he|were she|should he|should she)\W",
-            "cancel": r"\b(?:cancel|call(?:ed|s)? off|postpon|scrap|put off|shelv|abandon|axed|called-off)",
+            "cancel": (
+                rf"(?:c{nb}(?:ancel|all(?:ed|s)? off|alled-off)|p{nb}(?:ostpon|ut off)|s{nb}(?:crap|helv)|"
+                rf"a{nb}(?:bandon|xed))"
+            ),
             "proposed": (
-                r"\b(?:invit\w*|could|may|might|propos\w*|plan for|possible|possibility|"
-                r"(?:being|under|is|are) discuss\w*|discussing a|consider\w*|look(?:s|ed|ing)? forward|"
-                r"finalis\w*|finaliz\w*|urg\w+|"
-                r"would like|offer(?:ed|s)? to|talks? (?:on|about|over) a|willing to|ready to)\b"
+                rf"(?:i{nb}(?:nvit\w*|s discuss\w*)|c{nb}(?:ould|onsider\w*)|m{nb}(?:ay|ight)|"
+                rf"p{nb}(?:ropos\w*|lan for|ossible|ossibility)|b{nb}eing discuss\w*|u{nb}(?:nder discuss\w*|rg\w+)|"
+                rf"a{nb}re discuss\w*|d{nb}iscussing a|l{nb}ook(?:s|ed|ing)? forward|f{nb}(?:inalis\w*|inaliz\w*)|"
+                rf"w{nb}(?:ould like|illing to)|o{nb}ffer(?:ed|s)? to|t{nb}alks? (?:on|about|over) a|r{nb}eady to)\b"
             ),
             "planned": (
-                r"\b(?:will|'ll|shall|is to|are to|was to|were to|due|expected|set to|"
-                r"scheduled|plans? to|planned|planning|upcoming|forthcoming|going to|would|intends? to|"
-                r"hope[sd]? to|hoping to|preparing to|to undertake|tomorrow|next|later this)\b"
+                rf"(?:w{nb}(?:ill|as to|ere to|ould)|'(?<=\w.)ll|s{nb}(?:hall|et to|cheduled)|i{nb}(?:s to|ntends? to)|"
+                rf"a{nb}re to|d{nb}ue|e{nb}xpected|p{nb}(?:lans? to|lanned|lanning|reparing to)|u{nb}pcoming|"
+                rf"f{nb}orthcoming|g{nb}oing to|h{nb}(?:ope[sd]? to|oping to)|t{nb}(?:o undertake|omorrow)|n{nb}ext|"
+                rf"l{nb}ater this)\b"
             ),
             "ongoing": (
-                r"\b(?:is (?:now |currently )?(?:in|on)|are (?:now |currently )?(?:in|on)|"
-                r"currently|arrived|arrives|began|begins|opened|opens|started|starts|kicked off|"
-                r"is visiting|are visiting|day of|has said|has told|told reporters|"
-                r"is touring|are touring|is attending|are attending|(?:is|are)\s+(?:\w+\s+)?meeting|"
-                r"visiting)\b"
+                rf"(?:i{nb}(?:s (?:now |currently )?(?:in|on)|s visiting|s touring|s attending|s\s+(?:\w+\s+)?meeting)|"
+                rf"a{nb}(?:re (?:now |currently )?(?:in|on)|rrived|rrives|re visiting|re touring|re attending|"
+                rf"re\s+(?:\w+\s+)?meeting)|c{nb}urrently|b{nb}eg(?:an|ins)|o{nb}pen(?:ed|s)|s{nb}tart(?:ed|s)|"
+                rf"k{nb}icked off|d{nb}ay of|h{nb}as (?:said|told)|t{nb}old reporters|v{nb}isiting)\b"
             ),
             "completed": (
-                r"\b(?:visited|travell?ed|flew|went|toured|returned|spent|held|attended|met|paid|"
-                r"made|was in|were in|had|recent|recently|last|ago|earlier|previous|undertook|"
-                r"discussed|yesterday|former|opened up|after)\b"
+                rf"(?:v{nb}isited|t{nb}(?:ravell?ed|oured)|f{nb}(?:lew|ormer)|w{nb}(?:ent|as in|ere in)|"
+                rf"r{nb}(?:eturned|ecent|ecently)|s{nb}pent|h{nb}(?:eld|ad)|a{nb}(?:ttended|go|fter)|m{nb}(?:et|ade)|"
+                rf"p{nb}(?:aid|revious)|l{nb}ast|e{nb}arlier|u{nb}ndertook|d{nb}iscussed|y{nb}esterday|o{nb}pened up)\b"
             ),
-            "committed": r"\b(?:will|shall|is to|are to|due to|set to|scheduled|is expected|are expected)\b",
-            "past_date_cue": r"\b(?:last|ago|yesterday|recent|earlier)\b",
+            "committed": (
+                rf"(?:w{nb}ill|s{nb}(?:hall|et to|cheduled)|i{nb}s (?:to|expected)|a{nb}re (?:to|expected)|"
+                rf"d{nb}ue to)\b"
+            ),
+            "past_date_cue": rf"(?:l{nb}ast|a{nb}go|y{nb}esterday|r{nb}ecent|e{nb}arlier)\b",
             "say_during": (
-                r"(?:h(?<!\w.)as said|s(?<!\w.)(?:aid|ays|peaking|poke)|t(?<!\w.)(?:old|ells|elling))\b[^.;]{0,60}?"
+                rf"(?:h{nb}as said|s{nb}(?:aid|ays|peaking|poke)|t{nb}(?:old|ells|elling))\b[^.;]{{0,60}}?"
                 r"\b(?:during|on|while on)\s+(?:a|an|his|her|their)\s+(?:[\w-]+\s+){0,3}?"
                 r"(?:visit|trip|tour)\b"
             ),
-            "began": r"(?:b(?<!\w.)eg(?:an|ins)|o(?<!\w.)pen(?:ed|s)|s(?<!\w.)tart(?:ed|s)|k(?<!\w.)icked off)\b",
-            "trip_word": r"(?:v(?<!\w.)isit|t(?<!\w.)(?:our|rip))\b",
-            "before": r"\bbefore\s+(?:[\w'’.-]+\s+){1,4}$",
-            "reporting": r"\b(?:said|says|reported|told|announced|stated|quoted)\s*$",
+            "began": rf"(?:b{nb}eg(?:an|ins)|o{nb}pen(?:ed|s)|s{nb}tart(?:ed|s)|k{nb}icked off)\b",
+            "trip_word": rf"(?:v{nb}isit|t{nb}(?:our|rip))\b",
+            "before": rf"b{nb}efore\s+(?:[\w'’.-]+\s+){{1,4}}$",
+            "reporting": rf"(?:s{nb}(?:aid|ays|tated)|r{nb}eported|t{nb}old|a{nb}nnounced|q{nb}uoted)\s*$",
         }
         self.cue: dict[str, re.Pattern[str]] = {k: f(v) for k, v in cues.items()}
         self.cue_i: dict[str, re.Pattern[str]] = {k: f("(?i)" + v) for k, v in cues.items()}
