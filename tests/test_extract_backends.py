@@ -135,9 +135,14 @@ def test_newspaper3k_never_opens_a_connection(monkeypatch: pytest.MonkeyPatch) -
     assert attempts == []
 
 
-def test_once_parsed_readability_gives_readability_lxml_text() -> None:
-    html = article_page(FULL_HEAD)
+@pytest.mark.parametrize(
+    "paragraphs",
+    [PARAGRAPHS, ("A short note of a hundred characters or so, under readability's retry length.",)],
+    ids=["article", "short text: readability's second pass"],
+)
+def test_once_parsed_readability_gives_readability_lxml_text(paragraphs: tuple[str, ...]) -> None:
+    html = article_page(FULL_HEAD, paragraphs=paragraphs)
     ours = ReadabilityBackend().extract(Page(html, URL)).text
     theirs = BlockText()(lxml.html.fromstring(Document(html).summary(html_partial=True)))
     assert ours == theirs
-    assert PARAGRAPHS[2] in ours.split("\n")
+    assert paragraphs[-1] in ours.split("\n")

@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Protocol
 
-import lxml.html
 import tldextract.tldextract as tldextract_module
 from newspaper import Article, Config
 from trafilatura import extract as trafilatura_extract
@@ -106,7 +105,7 @@ class ReadabilityBackend:
 
     def extract(self, page: Page) -> Body:
         try:
-            summary = TextReadabilityDocument(page.take_tree, self._cleaner).summary(html_partial=True)
-            return Body(text=self._block_text(lxml.html.fromstring(summary)))
+            document = TextReadabilityDocument(page.take_tree, self._cleaner, self._block_text)
+            return Body(text=document.summary_text())
         except Exception:  # readability raises its own Unparseable and lxml errors on odd pages
             return Body(text="")
