@@ -124,6 +124,11 @@ def pin_to_one_core() -> None:
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})
 
 
+def load_average() -> float:
+    """The 1-minute load average (other work on the machine slows every figure here), -1 where unknown."""
+    return os.getloadavg()[0] if hasattr(os, "getloadavg") else -1.0
+
+
 def print_run(run: Run) -> None:
     s = run.scores
     print(
@@ -165,7 +170,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{len(pages)} pages from {args.data}; one process, one core")
     runners = {} if args.no_reference else reference_runners()
     runners.update({f"backend={b}" + (" (default)" if b == "auto" else ""): extractor_runner(b) for b in args.backends})
+    load_before = load_average()
     runs = measure_all(runners, pages)
+    print(f"load average (1 min): {load_before:.2f} before, {load_average():.2f} after; {os.cpu_count()} cpus")
     for run in runs:
         print_run(run)
     for run in runs:
