@@ -740,7 +740,6 @@ class PeopleFinder:
         self._nl_cache: dict[str, bool] = {}
         self._lw_cache: dict[str, str | None] = {}  # a space-free chunk -> its last word_re token
         self._q_cache: dict[str, bool] = {}  # a space-free chunk -> does its last token qualify a name
-        self._ct_cache: dict[str, tuple[tuple[int, int, str], ...]] = {}  # a space-free chunk -> its tokens
         self._tc_cache: dict[str, str | None] = {}  # a title -> its one country (_title_country)
         self._run_cache: dict[str, _RunInfo | None] = {}
         # Capitalised runs not glued to a preceding word; the capital comes first (the lookbehind after it) so
@@ -866,73 +865,31 @@ class PeopleFinder:
     ) -> PersonMention | None:
         """A person from one span of name-like words.  The words before the run (from 90 characters back, as
         a title can reach that far) are tokenised only when they can change the outcome."""
-        i, j, rejected, name, surname, possessive, single, place = span[:8]
-        if rejected:
+        if span.rejected:
             return None
         if span.untitled and not (span.leaves_run and qualifier):
             # no title, and no honorific or organisation word before the run: the run alone decides
             return self._untitled_person(sent, base, span, registry, offset)
+        i, j, single, surname = span.i, span.j, span.single, span.surname
         words = [(s + base, e + base, w) for s, e, w in run_words]
-        has_head = not span.untitled
         if base > 0 and self._needs_context(sent, base, span, qualifier):
-            before, has_head = self._context_tokens(sent, max(0, base - 90), base, words, i)
+            lo = max(0, base - 90)
+            before = [(m.start(), m.end(), m.group()) for m in self.word_re.finditer(sent, lo, base)]
             words = before + words
             i, j = i + len(before), j + len(before)
             if i > 0 and _is_org(words[i - 1][2]) and words[i - 1][2].lower() not in TITLE_MODIFIERS:
                 return None
-        # no title head in the walk: _title_before finds no title (the same walk)
-        title, country = self._title_before(sent, words, i) if has_head else (None, None)
+            title, country = self._title_before(sent, words, i)
+        else:  # the run alone: without a title head inside it (the same walk) there is no title
+            title, country = self._title_before(sent, words, i) if not span.untitled else (None, None)
         honor = i > 0 and words[i - 1][2].lower() in HONORIFICS
         if single and not (title or honor or surname in registry):
             return None
-        if single and not (title or honor) and place:
+        if single and not (title or honor) and span.place:
             return None
         after_country = self._of_country(sent, words[j - 1][1])
-        person = self._register(name, surname, title, country or after_country, registry, offset)
-        return PersonMention(words[i][0], words[j - 1][1], person, "name", possessive)
-
-    def _context_tokens(
-        self, sent: str, lo: int, base: int, run_words: list[tuple[int, int, str]], i: int
-    ) -> tuple[list[tuple[int, int, str]], bool]:
-        """The ``word_re`` tokens of ``sent[lo:base]`` that :meth:`_title_before` reads: read back chunk by chunk
-        until the title walk stops at least 3 tokens in (its country phrase has up to 3 words ending there),
-        or all of them.  Tokens never span whitespace, so the last tokens alone are what a full pass finds.
-        Also whether the walk saw a title head."""
-        n = 4
-        while True:
-            before, done = self._tokens_before(sent, lo, base, n)
-            k, head = self._title_walk(before + run_words, i + len(before))
-            if done or k >= 2:
-                return before, head
-            n = len(before) + 8
-
-    def _tokens_before(self, sent: str, lo: int, end: int, n: int) -> tuple[list[tuple[int, int, str]], bool]:
-        """At least ``n`` of the last ``word_re`` tokens of ``sent[lo:end]`` (whole chunks), and whether that is
-        all of them."""
-        out: list[tuple[int, int, str]] = []
-        r = end
-        while len(out) < n:
-            seg = sent[lo:r].rstrip()
-            if not seg:
-                return out, True
-            parts = seg.rsplit(None, 1)
-            chunk = parts[-1]
-            q = lo + len(seg) - len(chunk)
-            out[:0] = [(q + s, q + e, w) for s, e, w in self._chunk_tokens(chunk)]
-            if len(parts) == 1:
-                return out, True
-            r = q
-        return out, False
-
-    def _chunk_tokens(self, chunk: str) -> tuple[tuple[int, int, str], ...]:
-        """The ``word_re`` tokens of a whitespace-free chunk, offsets within it (cached by the chunk, bounded)."""
-        hit = self._ct_cache.get(chunk)
-        if hit is None:
-            hit = tuple((m.start(), m.end(), m.group()) for m in self.word_re.finditer(chunk))
-            if len(self._ct_cache) > 100000:
-                self._ct_cache.clear()
-            self._ct_cache[chunk] = hit
-        return hit
+        person = self._register(span.name, surname, title, country or after_country, registry, offset)
+        return PersonMention(words[i][0], words[j - 1][1], person, "name", span.possessive)
 
     def _untitled_person(
         self, sent: str, base: int, span: _Span, registry: dict[str, Person], offset: int
@@ -1091,6 +1048,9 @@ class PeopleFinder:
         return None
 
     def _of_country(self, sent: str, pos: int) -> str | None:
+        two = sent[pos : pos + 2]  # of_re needs whitespace, then more whitespace or the "o" of "of"
+        if len(two) < 2 or not two[0].isspace() or not (two[1] == "o" or two[1].isspace()):
+            return None
         m = self.of_re.match(sent, pos)
         if not m:
             return None
