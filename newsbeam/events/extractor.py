@@ -158,6 +158,7 @@ class VisitEventExtractor:
             if any(" " in w for w in self.gates[kind])
         ]
         self._bits_cache = _Cache(self._chunk_bits)  # a lower-cased whitespace-free chunk -> its _chunk_bits
+        self._word_bits, self._word_bits_re = self._head_and_gate_words()
         # not|never|n't|no plans? to|refused to|declined to|ruled out|yet to|cannot|nor, letter-first (see cues)
         self.negation = f(
             r"(?:n(?<!\w.)(?:ot|ever|'t|o plans? to|or)|r(?<!\w.)(?:efused to|uled out)|d(?<!\w.)eclined to|"
@@ -407,12 +408,23 @@ class VisitEventExtractor:
             found |= SPACED_BIT
         if self.will_end.search(chunk):
             found |= WILL_BIT
-        if any(map(chunk.__contains__, DESCRIPTION_HEADS)):
-            found |= HEAD_BIT
-        for bit, (kind, _pat) in enumerate(self.triggers):
-            if any(map(chunk.__contains__, self.gates[kind])):
-                found |= 1 << (GATE_SHIFT + bit)
+        pos = 0  # every start of a head or gate word (the longest there, which carries the bits of its prefixes)
+        while (m := self._word_bits_re.search(chunk, pos)) is not None:
+            found |= self._word_bits[m.group()]
+            pos = m.start() + 1
         return found
+
+    def _head_and_gate_words(self) -> tuple[dict[str, int], re.Pattern[str]]:
+        """The description heads and gate words (without a space) with their bits, each word also carrying the
+        bits of the words that begin it ("visiting" those of "visit"), and a pattern trying the longest first."""
+        own: dict[str, int] = {h: HEAD_BIT for h in DESCRIPTION_HEADS}
+        for bit, (kind, _pat) in enumerate(self.triggers):
+            for w in self.gates[kind]:
+                if " " not in w:
+                    own[w] = own.get(w, 0) | 1 << (GATE_SHIFT + bit)
+        words = sorted(own, key=lambda w: (-len(w), w))
+        bits = {w: reduce(or_, (b for v, b in own.items() if w.startswith(v)), 0) for w in words}
+        return bits, re.compile("|".join(map(re.escape, words)))
 
     def _stem_from_bits(self, bits: int, low: str) -> bool:
         """``_has_stem`` from a folding sentence's bits: a stem inside a chunk, or the full test where a chunk
