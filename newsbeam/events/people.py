@@ -814,7 +814,8 @@ class PeopleFinder:
                 if j > i:
                     spans.append(self._span(tokens, i, j))
                 i = max(j, i + 1)
-            info = (tokens, tuple(spans))
+            kept = tuple(sp for sp in spans if not sp.rejected)  # names() skips rejected spans before anything
+            info = (tokens, kept) if kept else None
         if len(self._run_cache) > 100000:
             self._run_cache.clear()
         self._run_cache[run] = info
@@ -986,8 +987,8 @@ class PeopleFinder:
         if person is None:
             person = Person(name=name, first_pos=offset)
             registry[surname] = person
-        elif len(name.split()) > len(person.name.split()) and person.name.split()[-1] == name.split()[-1]:
-            person.name = name
+        elif name.count(" ") > person.name.count(" ") and person.name.rsplit(" ", 1)[-1] == name.rsplit(" ", 1)[-1]:
+            person.name = name  # names are tokens joined by single spaces: count and rsplit as split() would
         person.mentions += 1
         if title and (person.title is None or (len(title) > len(person.title) and "former" not in person.title)):
             person.title = title
