@@ -371,10 +371,13 @@ class VisitEventExtractor:
         ctx = _SentCtx(idx, sent, mentions, places, None, pub, self.dates, low, lw.fold, lw.bits)
         before = len(st.mentions)
         gated = self._gated_kinds(sent) if lw.bits is None else self._gates_from_bits(lw.bits, low)
-        for bit, (kind, pat) in enumerate(self.triggers):
-            if gated >> bit & 1:
-                for m in pat.finditer(sent):
-                    self._trigger(kind, m, ctx, st)
+        triggers = self.triggers
+        while gated:  # the set bits, lowest (first trigger) first
+            bit = (gated & -gated).bit_length() - 1
+            gated &= gated - 1
+            kind, pat = triggers[bit]
+            for m in pat.finditer(sent):
+                self._trigger(kind, m, ctx, st)
         if len(st.mentions) == before:
             self._tour_stops(ctx, st)
         if len(st.mentions) == before and "arriv" in sent:

@@ -712,8 +712,12 @@ def normalise_title(title: str) -> str:
     out: list[str] = []
     for w in words:
         low = w.lower()
-        repl = dict(TITLE_SYNONYMS).get(low)
-        out.append(repl if repl else w)
+        repl = w
+        for short, full in TITLE_SYNONYMS:  # two pairs: a loop, no dict built per word
+            if short == low:
+                repl = full
+                break
+        out.append(repl)
     text = " ".join(out)
     if text.lower() == "president":
         return "President"
