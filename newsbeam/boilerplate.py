@@ -7,16 +7,18 @@ from lines learned from repetition within one publisher's articles
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Hashable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 
 _RULE_KEYS = {"exact", "patterns"}
+MAX_LEARNED_WORDS = 40  # longer lines are article text, never learned
 
 
 def normalise_line(line: str) -> str:
@@ -97,8 +99,35 @@ class BoilerplateStripper:
         return "\n".join(kept), removed
 
 
+def line_hash(normalised: str) -> int:
+    """A 64-bit hash of a normalised line: what the run-wide learning step
+    counts, so that article texts need not travel to it."""
+    return int.from_bytes(hashlib.blake2b(normalised.encode("utf-8"), digest_size=8).digest(), "little")
+
+
+def learnable_lines(text: str, max_line_words: int = MAX_LEARNED_WORDS) -> set[str]:
+    """The distinct normalised lines of ``text`` short enough to be learned."""
+    lines = {normalise_line(x) for x in text.splitlines()}
+    return {x for x in lines if x and len(x.split()) <= max_line_words}
+
+
+K = TypeVar("K", bound=Hashable)
+
+
+def learn_repeated(keys_by_story: Mapping[str, Collection[K]], min_articles: int, min_share: float) -> dict[K, int]:
+    """The keys (lines, or their hashes) found in at least ``min_articles``
+    stories and in at least ``min_share`` of them: ``{key: story count}``."""
+    total = len(keys_by_story)
+    if total < min_articles:
+        return {}
+    counts: Counter[K] = Counter()
+    for keys in keys_by_story.values():
+        counts.update(keys)
+    return {key: n for key, n in counts.items() if n >= min_articles and n / total >= min_share}
+
+
 def learn_repeated_lines(
-    texts_by_story: Mapping[str, str], min_articles: int, min_share: float, max_line_words: int = 40
+    texts_by_story: Mapping[str, str], min_articles: int, min_share: float, max_line_words: int = MAX_LEARNED_WORDS
 ) -> dict[str, int]:
     """Lines that recur across different stories of ONE publisher.
 
@@ -107,11 +136,41 @@ def learn_repeated_lines(
     occurs in at least ``min_articles`` stories and in at least ``min_share``
     of them. Returns ``{normalised line: story count}``.
     """
-    total = len(texts_by_story)
-    if total < min_articles:
-        return {}
-    counts: Counter[str] = Counter()
-    for text in texts_by_story.values():
-        lines = {normalise_line(x) for x in text.splitlines()}
-        counts.update(x for x in lines if x and len(x.split()) <= max_line_words)
-    return {line: n for line, n in counts.items() if n >= min_articles and n / total >= min_share}
+    lines = {story: learnable_lines(text, max_line_words) for story, text in texts_by_story.items()}
+    return learn_repeated(lines, min_articles, min_share)
+
+
+@dataclass(frozen=True)
+class StoryLines:
+    """One article of a publisher, as the run-wide learning sees it: its
+    story (near-duplicate cluster, or its own id) and its short lines' hashes."""
+
+    article_id: str
+    story: str
+    hashes: frozenset[int]
+
+
+@dataclass(frozen=True)
+class Learned:
+    """What was learned from one publisher's articles: ``{hash: story
+    count}``, the number of stories, and which article reports each line
+    (the first by id that has it)."""
+
+    counts: dict[int, int]
+    stories: int
+    reporter: dict[int, str]
+
+
+def learn_from_hashes(articles: Iterable[StoryLines], min_articles: int, min_share: float) -> Learned:
+    """:func:`learn_repeated` over hashed lines, one line set per story (of
+    each story, its smallest article_id's), so copies count once."""
+    ordered = sorted(articles, key=lambda a: a.article_id)
+    chosen: dict[str, frozenset[int]] = {}
+    for a in ordered:
+        chosen.setdefault(a.story, a.hashes)
+    counts = learn_repeated(chosen, min_articles, min_share)
+    reporter: dict[int, str] = {}
+    for a in ordered:
+        for h in a.hashes & counts.keys():
+            reporter.setdefault(h, a.article_id)
+    return Learned(counts, len(chosen), reporter)

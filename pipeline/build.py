@@ -5,18 +5,19 @@ from __future__ import annotations
 from typing import Any
 
 import apache_beam as beam
+from apache_beam.io.filesystems import FileSystems
 from apache_beam.options.pipeline_options import PipelineOptions
 
 from newsbeam.boilerplate import BoilerplateRules
 from newsbeam.config import resolve_path
 from pipeline.plan import RunPlan, plan_run
-from transforms.boilerplate import LearnBoilerplate, StripConfiguredBoilerplate
+from transforms.boilerplate import StripConfiguredBoilerplate
 from transforms.dedup import SkipDuplicates
 from transforms.events import ExtractVisitEvents
 from transforms.extract import ExtractArticles
 from transforms.fetch import FetchPages
-from transforms.near_dups import NearDuplicates
 from transforms.read_feeds import ReadFeeds
+from transforms.run_wide import SPILL_DIR, RunWideStages
 from transforms.write import WriteDatasets
 
 
@@ -25,17 +26,9 @@ def boilerplate_rules(cfg: dict[str, Any]) -> dict[str, Any]:
     return BoilerplateRules.from_file(resolve_path(cfg, cfg["boilerplate"]["rules"])).to_dict()
 
 
-def _near_duplicates(plan: RunPlan) -> beam.PTransform:
-    """Clusters copies of one story (before learned boilerplate, which counts
-    stories by cluster); a no-op when ``dedup.near_duplicates`` is off."""
-    dedup = plan.config["dedup"]
-    if not dedup.get("near_duplicates", True):
-        return beam.Map(lambda record: record)
-    return NearDuplicates(dedup, plan.earlier_signatures)
-
-
-def add_stages(records: beam.PCollection, plan: RunPlan) -> beam.PCollection:
-    """Stages 2-6, shared by batch and stream: items in, articles with events out."""
+def add_stages(records: beam.PCollection, plan: RunPlan, spill_dir: str) -> beam.PCollection:
+    """Stages 2-6, shared by batch and stream: items in, articles with events
+    out. Articles wait in ``spill_dir`` during the run-wide steps."""
     cfg = plan.config
     return (
         records
@@ -43,8 +36,7 @@ def add_stages(records: beam.PCollection, plan: RunPlan) -> beam.PCollection:
         | "FetchPages" >> FetchPages(cfg["fetch"], shards=int(cfg["pipeline"]["fetch_shards"]))
         | "ExtractArticles" >> ExtractArticles(cfg["extract"])
         | "StripBoilerplate" >> StripConfiguredBoilerplate(boilerplate_rules(cfg))
-        | "NearDuplicates" >> _near_duplicates(plan)
-        | "LearnBoilerplate" >> LearnBoilerplate(cfg["boilerplate"]["learn"])
+        | "RunWide" >> RunWideStages(spill_dir, cfg["dedup"], cfg["boilerplate"]["learn"], plan.earlier_signatures)
         | "ExtractVisitEvents" >> ExtractVisitEvents()
     )
 
@@ -57,7 +49,7 @@ def build_pipeline(options: PipelineOptions, plan: RunPlan | None = None) -> bea
     records = pipeline | "ReadFeeds" >> ReadFeeds(plan.sources, plan.config["fetch"], plan.validators)
     flush_rows = int(plan.config["pipeline"]["flush_rows"])
     (
-        add_stages(records, plan)
+        add_stages(records, plan, FileSystems.join(plan.staging_dir, SPILL_DIR))
         | "WriteDatasets" >> WriteDatasets(plan.staging_dir, plan.run_id, plan.ingest_date, flush_rows)
     )
     return pipeline

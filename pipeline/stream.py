@@ -43,6 +43,7 @@ from pipeline.options import NewsbeamOptions
 from pipeline.plan import RUNS, STATE, RunPlan, plan_run
 from pipeline.run import serve_samples
 from pipeline.runners import is_dask, runner_name, with_defaults
+from transforms.run_wide import SPILL_DIR
 from transforms.stream import NO_END, PollFeeds, PollSpec, StreamDedup
 from transforms.stream_claims import guid_key
 from transforms.stream_sink import WINDOWS_DIR, WriteWindows, match, read_json, recover_windows, write_json
@@ -109,7 +110,8 @@ def build_stream_pipeline(options: PipelineOptions, plan: RunPlan, settings: Str
                                        FileSystems.join(rdir, "seen"), plan.run_id)
     )
     flush_rows = int(plan.config["pipeline"]["flush_rows"])
-    add_stages(records, plan) | "WriteWindows" >> WriteWindows(plan.out_dir, rdir, plan.run_id, flush_rows)
+    spill = FileSystems.join(rdir, SPILL_DIR)
+    add_stages(records, plan, spill) | "WriteWindows" >> WriteWindows(plan.out_dir, rdir, plan.run_id, flush_rows)
     return pipeline
 
 
@@ -183,6 +185,12 @@ def _update_validators(plan: RunPlan, seen: set[str]) -> None:
               f"{rows.get('errors', 0)} errors", file=sys.stderr, flush=True)
 
 
+def _drop_spill(plan: RunPlan) -> None:
+    spill = FileSystems.join(run_dir(plan.out_dir, plan.run_id), SPILL_DIR)
+    if FileSystems.exists(spill):
+        FileSystems.delete([spill])
+
+
 def run_windows(options: PipelineOptions, plan: RunPlan, settings: StreamSettings, stop: StopSignals,
                 known_guids: frozenset[str]) -> int:
     """Stage-by-stage runners: one run per window until stopped or out of polls."""
@@ -191,6 +199,7 @@ def run_windows(options: PipelineOptions, plan: RunPlan, settings: StreamSetting
         end = _window_polls(start, settings, first)
         spec = PollSpec(start, settings.poll_interval, first, end, stop.stop_path, LOCAL_WAIT_STEP_S)
         _run(options, plan, settings, spec, known_guids)
+        _drop_spill(plan)  # the window is written: its parked articles are not needed again
         _update_validators(plan, seen)
         first = end
     return first

@@ -12,7 +12,14 @@ import numpy as np
 import pyarrow.dataset as pads
 import pytest
 
-from newsbeam.boilerplate import learn_repeated_lines
+from newsbeam.boilerplate import (
+    StoryLines,
+    learn_from_hashes,
+    learn_repeated_lines,
+    learnable_lines,
+    line_hash,
+    normalise_line,
+)
 from newsbeam.parquet import table_from_rows, write_table
 from newsbeam.syndication import Member, Signer, assign_clusters, consolidate_visits
 from newsbeam.syndication.clusters import LSH_ROWS, Thresholds, same_story
@@ -24,8 +31,6 @@ from newsbeam.syndication.store import (
     write_visits_snapshot,
 )
 from schemas import ARTICLES, VISIT_EVENTS, VISITS
-from transforms.boilerplate import LEARNED, _LearnAndStripFn
-from transforms.envelope import ARTICLE
 
 UTC = dt.timezone.utc
 WORDS = ("harbour", "minister", "council", "trade", "river", "budget", "talks", "summit", "delegation", "railway",
@@ -152,34 +157,26 @@ def test_clusters_against_earlier_runs_keep_the_written_cluster(signer: Signer) 
 # --- learned boilerplate counts stories, not copies -------------------------
 
 
-def _article_record(article_id: str, lines: list[str], cluster_id: str | None) -> dict:
-    return {"kind": ARTICLE, "article": {"article_id": article_id, "publisher": "pub.test", "text": "\n".join(lines),
-                                         "cluster_id": cluster_id, "removed_boilerplate": []}}
-
-
-def _learn(records: list[dict]) -> tuple[list[dict], list[dict]]:
-    fn = _LearnAndStripFn(min_articles=3, min_share=0.3)
-    fn.setup()
-    out = list(fn.process(("pub.test", records)))
-    return [r for r in out if r["kind"] == LEARNED], [r for r in out if r["kind"] == ARTICLE]
+def _story(article_id: str, lines: list[str], cluster_id: str | None) -> StoryLines:
+    """An article as the run-wide learning sees it: its story and its short lines' hashes."""
+    hashes = frozenset(line_hash(x) for x in learnable_lines("\n".join(lines)))
+    return StoryLines(article_id, cluster_id or article_id, hashes)
 
 
 def test_learned_boilerplate_counts_copies_of_one_story_once() -> None:
     boiler = "Sign up for the Pub Test newsletter."
     wire = story(12, paragraphs=3)
-    copies = [_article_record(f"copy-{i}", [wire[0], boiler, *wire[1:]], "copy-0") for i in range(3)]
-    others = [_article_record(f"other-{i}", [*story(20 + i, paragraphs=3), boiler], f"other-{i}") for i in range(2)]
-    learned, articles = _learn(copies + others)
-    assert [r["line"] for r in learned] == ["sign up for the pub test newsletter"]
-    assert learned[0]["stories"] == 3
-    for r in articles:
-        assert boiler not in r["article"]["text"]
-        assert r["article"]["removed_boilerplate"] == [boiler]
-    assert all(p in articles[0]["article"]["text"] for p in wire)
+    copies = [_story(f"copy-{i}", [wire[0], boiler, *wire[1:]], "copy-0") for i in range(3)]
+    others = [_story(f"other-{i}", [*story(20 + i, paragraphs=3), boiler], f"other-{i}") for i in range(2)]
+    found = learn_from_hashes(copies + others, min_articles=3, min_share=0.3)
+    wanted = line_hash(normalise_line(boiler))
+    assert found.counts == {wanted: 3} and found.stories == 3  # 3 stories, not 5 articles
+    assert found.reporter == {wanted: "copy-0"}  # reported once, by the first article that has it
     # the same articles without clusters: the wire text would be learned (what the cluster key prevents)
-    unclustered, _ = _learn([_article_record(f"copy-{i}", [wire[0], boiler, *wire[1:]], None) for i in range(3)]
-                            + [_article_record(f"other-{i}", [*story(20 + i, 3), boiler], None) for i in range(2)])
-    assert len(unclustered) > 1
+    unclustered = learn_from_hashes([_story(f"copy-{i}", [wire[0], boiler, *wire[1:]], None) for i in range(3)]
+                                    + [_story(f"other-{i}", [*story(20 + i, 3), boiler], None) for i in range(2)],
+                                    min_articles=3, min_share=0.3)
+    assert len(unclustered.counts) > 1
 
 
 def test_learn_repeated_lines_thresholds() -> None:

@@ -17,10 +17,11 @@ from pipeline.build import boilerplate_rules
 from schemas import ARTICLES, ERRORS, SCHEMA_VERSION, SCHEMA_VERSION_KEY, VISIT_EVENTS
 from tests.conftest import RUNNER
 from tests.feedgen import FORMATS
-from transforms.boilerplate import StripBoilerplate
+from transforms.boilerplate import StripConfiguredBoilerplate
 from transforms.dedup import SkipDuplicates
 from transforms.envelope import ARTICLE, ITEM, error_record
 from transforms.read_feeds import ReadFeeds
+from transforms.run_wide import RunWideStages
 from transforms.write import WriteDatasets
 
 CFG = defaults()
@@ -96,7 +97,7 @@ def _article(i: int, text: str, publisher: str = "pub.example.com") -> dict[str,
                                          "removed_boilerplate": [], "word_count": len(text.split())}}
 
 
-def test_strip_boilerplate_rules_and_learned_lines() -> None:
+def test_strip_boilerplate_rules_and_learned_lines(tmp_path: Path) -> None:
     footer = "Get the Courier in your inbox every morning"
     records = [_article(i, f"Story number {i} tells its own news.\nMore From This Section\n{footer}") for i in range(4)]
     records.append(_article(9, f"Another site's story.\n{footer}", publisher="other.example.com"))
@@ -114,7 +115,8 @@ def test_strip_boilerplate_rules_and_learned_lines() -> None:
     expected.append(("a9", f"Another site's story.\n{footer}", ()))
     expected.append(("learned", f"pub.example.com:{footer.lower()}", ()))
     with TestPipeline(runner=RUNNER) as p:
-        out = p | beam.Create(records) | StripBoilerplate(boilerplate_rules(CFG), learn) | beam.Map(view)
+        out = (p | beam.Create(records) | StripConfiguredBoilerplate(boilerplate_rules(CFG))
+               | RunWideStages(str(tmp_path), {"near_duplicates": False}, learn) | beam.Map(view))
         assert_that(out, equal_to(expected))
 
 
@@ -221,9 +223,7 @@ def test_extract_visit_events_adds_event_rows_with_stable_ids() -> None:
         assert_that(out, equal_to([("a1", "Jane Example", "NOR", "planned", "2022-03-03", 40)]))
 
 
-def test_near_duplicates_cluster_copies_across_publishers() -> None:
-    from transforms.near_dups import NearDuplicates
-
+def test_near_duplicates_cluster_copies_across_publishers(tmp_path: Path) -> None:
     wire = "\n".join(f"Paragraph {i} of the wire story tells of talks on trade, energy and climate in Oslo today."
                      f" Sentence {i} adds detail number {i * 7} to the report." for i in range(12))
     other = "\n".join(f"An unrelated report, part {i}, covers a football match and its {i} goals." for i in range(12))
@@ -235,6 +235,6 @@ def test_near_duplicates_cluster_copies_across_publishers() -> None:
         return a["article_id"], f"{a['cluster_id']}|{a['duplicate_of']}"
 
     with TestPipeline(runner=RUNNER) as p:
-        out = (p | beam.Create(records) | NearDuplicates(CFG["dedup"])
+        out = (p | beam.Create(records) | RunWideStages(str(tmp_path), CFG["dedup"], {"enabled": False})
                | beam.Filter(lambda r: r["kind"] == ARTICLE) | beam.Map(view))
         assert_that(out, equal_to([("a1", "a1|None"), ("a2", "a1|a1"), ("a3", "a3|None")]))

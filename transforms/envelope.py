@@ -19,6 +19,7 @@ DUPLICATE = "duplicate"  # an item skipped as a duplicate
 PAGE = "page"  # a fetched page
 ARTICLE = "article"  # an extracted article, later with its events
 ERROR = "error"  # a dead letter: one errors/ row
+STUB = "stub"  # an article parked on disk while run-wide steps decide (transforms.run_wide)
 
 Record = dict[str, Any]
 

@@ -1,0 +1,257 @@
+"""Stages 5b and 5c: the run-wide decisions, made on compact stubs.
+
+Near-duplicate clustering and learned boilerplate need every article of the
+run before any article can go on. What crosses a GroupByKey is held by the
+runner (the FnApiRunner holds all of it in memory), so full articles do not
+cross these groups: ``ParkArticles`` writes each article to a spill file in
+the run's staging directory and sends on a stub (id, publisher, MinHash
+signature, hashes of its short lines, where it is parked); the run-wide
+steps decide on stubs; ``RestoreArticles`` groups the decided stubs by spill
+file, reads each file once and sends the articles on with the decisions
+applied. Memory then grows with the stubs (~4 KB an article), not with the
+texts. Spill files are pickles written and read by this job only, inside
+its staging directory; the commit deletes them with it.
+"""
+
+from __future__ import annotations
+
+import pickle
+import uuid
+from collections.abc import Iterable, Iterator
+from typing import IO, Any
+
+import apache_beam as beam
+import numpy as np
+from apache_beam.io.filesystems import FileSystems
+from apache_beam.metrics import Metrics
+
+from newsbeam.boilerplate import (
+    BoilerplateRules,
+    BoilerplateStripper,
+    Learned,
+    StoryLines,
+    learn_from_hashes,
+    learnable_lines,
+    line_hash,
+    normalise_line,
+)
+from newsbeam.syndication.clusters import Assignment, Member, Thresholds, assign_clusters
+from newsbeam.syndication.minhash import Signer
+from newsbeam.syndication.store import signature_record
+from transforms.boilerplate import LEARNED, recount
+from transforms.dedup import passthrough_key
+from transforms.envelope import ARTICLE, STUB, Record
+
+SPILL_DIR = "_spill"
+_ALL_STUBS = "run"  # the one key under which all of the run's stubs meet
+ARTICLES_PER_SPILL_FILE = 200  # also the most articles one restore step reads at once
+_LENGTH_BYTES = 8
+
+
+class _ParkFn(beam.DoFn):
+    """Articles to spill files (a new file every ``ARTICLES_PER_SPILL_FILE``
+    and at each bundle's end); a stub for each goes on."""
+
+    def __init__(self, spill_dir: str, num_perm: int | None, learn: bool) -> None:
+        self._dir = spill_dir
+        self._num_perm = num_perm
+        self._learn = learn
+        self.parked = Metrics.counter("newsbeam", "articles_parked")
+
+    def setup(self) -> None:
+        self._signer = Signer(self._num_perm) if self._num_perm else None
+
+    def start_bundle(self) -> None:
+        self._file: IO[bytes] | None = None
+        self._path = ""
+        self._count = 0
+
+    def process(self, record: Record) -> Iterator[Record]:
+        if record["kind"] != ARTICLE:
+            yield record
+            return
+        article = record["article"]
+        text = article.get("text") or ""
+        sig = self._signer.sign(text) if self._signer else None
+        path, index = self._park(pickle.dumps((record, sig), protocol=pickle.HIGHEST_PROTOCOL))
+        self.parked.inc()
+        yield {"kind": STUB, "article_id": article["article_id"], "publisher": article.get("publisher") or "",
+               "published_at": article.get("published_at"), "parked": path, "index": index, "sig": sig,
+               "lines": _pack(line_hash(x) for x in learnable_lines(text)) if self._learn else b""}
+
+    def _park(self, data: bytes) -> tuple[str, int]:
+        if self._file is None:
+            self._path = FileSystems.join(self._dir, f"spill-{uuid.uuid4().hex}.pkl")
+            self._file = FileSystems.create(self._path)
+            self._count = 0
+        self._file.write(len(data).to_bytes(_LENGTH_BYTES, "little") + data)
+        where = (self._path, self._count)
+        self._count += 1
+        if self._count >= ARTICLES_PER_SPILL_FILE:
+            self._close()
+        return where
+
+    def _close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+
+    def finish_bundle(self) -> None:
+        self._close()
+
+
+def _pack(hashes: Iterable[int]) -> bytes:
+    return np.array(sorted(hashes), dtype="<u8").tobytes()
+
+
+def _unpack(packed: bytes) -> frozenset[int]:
+    return frozenset(int(h) for h in np.frombuffer(packed, dtype="<u8"))
+
+
+def _key_all_stubs(record: Record) -> tuple[str, Record]:
+    return (_ALL_STUBS if record["kind"] == STUB else passthrough_key(record)), record
+
+
+class _DecideFn(beam.DoFn):
+    """All of the run's stubs at once (two passes over the group, which Beam
+    lets us iterate again): near-duplicate clusters, against earlier runs'
+    signatures too, then each publisher's learned lines, counted by story.
+    Each stub goes on with its decisions and without its signature."""
+
+    def __init__(self, thresholds: Thresholds | None, earlier: list[Member], learn: tuple[int, float] | None) -> None:
+        self._thresholds = thresholds
+        self._earlier = earlier
+        self._learn = learn
+        self.copies = Metrics.counter("newsbeam", "near_duplicates")
+        self.learned = Metrics.counter("newsbeam", "boilerplate_lines_learned")
+
+    def process(self, keyed: tuple[str, Iterable[Record]]) -> Iterator[Record]:
+        members: list[Member] = []
+        lines: dict[str, list[tuple[str, bytes]]] = {}
+        for record in keyed[1]:
+            if record["kind"] != STUB:
+                yield record
+            else:
+                if self._thresholds is not None:
+                    members.append(Member(record["article_id"], record["sig"], record.get("published_at")))
+                lines.setdefault(record["publisher"], []).append((record["article_id"], record["lines"]))
+        clusters = assign_clusters(members, self._earlier, self._thresholds) if self._thresholds else {}
+        learned = {pub: self._learn_publisher(arts, clusters) for pub, arts in lines.items()} if self._learn else {}
+        for record in keyed[1]:
+            if record["kind"] == STUB:
+                yield self._decided(record, clusters, learned.get(record["publisher"]))
+
+    def _learn_publisher(self, arts: list[tuple[str, bytes]], clusters: dict[str, Assignment]) -> Learned:
+        assert self._learn is not None
+        found = learn_from_hashes(
+            (StoryLines(aid, clusters[aid].cluster_id if aid in clusters else aid, _unpack(packed))
+             for aid, packed in arts), *self._learn)
+        self.learned.inc(len(found.counts))
+        return found
+
+    def _decided(self, stub: Record, clusters: dict[str, Assignment], learned: Learned | None) -> Record:
+        out = {k: stub[k] for k in ("kind", "article_id", "publisher", "parked", "index")}
+        if self._thresholds is not None:
+            found = clusters.get(stub["article_id"])
+            out["cluster_id"] = found.cluster_id if found else stub["article_id"]
+            out["duplicate_of"] = found.duplicate_of if found else None
+            self.copies.inc(out["duplicate_of"] is not None)
+        if learned is not None and learned.counts:
+            hashes = sorted(_unpack(stub["lines"]) & learned.counts.keys())
+            out["learned"] = hashes
+            out["report"] = [(h, learned.counts[h], learned.stories) for h in hashes
+                             if learned.reporter[h] == stub["article_id"]]
+        return out
+
+
+def read_parked(path: str) -> Iterator[tuple[Record, Any]]:
+    """The ``(article record, signature)`` entries of one spill file, in order."""
+    with FileSystems.open(path) as fh:
+        while header := fh.read(_LENGTH_BYTES):
+            yield pickle.loads(fh.read(int.from_bytes(header, "little")))  # this job's own file
+
+
+def _by_spill_file(record: Record) -> tuple[str, Record]:
+    return (record["parked"] if record["kind"] == STUB else passthrough_key(record)), record
+
+
+class _RestoreFn(beam.DoFn):
+    """One spill file's decided stubs: its articles, decisions applied."""
+
+    def __init__(self, num_perm: int) -> None:
+        self._num_perm = num_perm
+
+    def setup(self) -> None:
+        self._stripper = BoilerplateStripper(BoilerplateRules())
+
+    def process(self, keyed: tuple[str, Iterable[Record]]) -> Iterator[Record]:
+        stubs: dict[int, Record] = {}
+        for record in keyed[1]:
+            if record["kind"] == STUB:
+                stubs[record["index"]] = record
+            else:
+                yield record
+        if not stubs:
+            return
+        for index, (record, sig) in enumerate(read_parked(keyed[0])):
+            stub = stubs.get(index)
+            if stub is not None:
+                yield from self._restore(record, sig, stub)
+
+    def _restore(self, record: Record, sig: Any, stub: Record) -> Iterator[Record]:
+        article = record["article"]
+        if "cluster_id" in stub:
+            article["cluster_id"], article["duplicate_of"] = stub["cluster_id"], stub["duplicate_of"]
+        if stub.get("learned"):
+            learned = self._learned_lines(article["text"], set(stub["learned"]))
+            for h, count, stories in stub.get("report", []):
+                yield {"kind": LEARNED, "publisher": stub["publisher"], "line": learned[h], "articles": count,
+                       "stories": stories}
+            text, removed = self._stripper.strip(article["text"], article.get("publisher"), learned.values())
+            recount(article, text, removed)
+        yield record
+        if sig is not None:
+            yield signature_record(article, sig, self._num_perm)
+
+    @staticmethod
+    def _learned_lines(text: str, hashes: set[int]) -> dict[int, str]:
+        out = {}
+        for line in text.splitlines():
+            norm = normalise_line(line)
+            h = line_hash(norm)
+            if h in hashes:
+                out[h] = norm
+        return out
+
+
+class RunWideStages(beam.PTransform):
+    """Near-duplicate clusters (``cluster_id``, ``duplicate_of``, and a
+    ``signature`` record per article), then lines learned per publisher
+    (removed, and a ``learned`` record each), deciding on stubs while the
+    articles wait in spill files under ``spill_dir``. Either step can be
+    off; with both off the records pass unchanged."""
+
+    def __init__(self, spill_dir: str, dedup_cfg: dict[str, Any], learn_cfg: dict[str, Any],
+                 earlier: Iterable[Any] = ()) -> None:
+        super().__init__()
+        self._dir = spill_dir
+        self._dedup = dedup_cfg if dedup_cfg.get("near_duplicates", True) else None
+        self._learn = learn_cfg if learn_cfg.get("enabled", True) else None
+        self._earlier = list(earlier)
+        self._num_perm = int(dedup_cfg.get("num_perm", 128))
+
+    def expand(self, records: beam.PCollection) -> beam.PCollection:
+        if self._dedup is None and self._learn is None:
+            return records
+        thresholds = Thresholds(jaccard=float(self._dedup.get("threshold", 0.5))) if self._dedup else None
+        learn = (int(self._learn["min_articles"]), float(self._learn["min_share"])) if self._learn else None
+        return (
+            records
+            | "ParkArticles" >> beam.ParDo(_ParkFn(self._dir, self._num_perm if self._dedup else None, bool(learn)))
+            | "KeyAllStubs" >> beam.Map(_key_all_stubs)
+            | "GroupAllStubs" >> beam.GroupByKey()
+            | "Decide" >> beam.ParDo(_DecideFn(thresholds, self._earlier, learn))
+            | "KeyBySpillFile" >> beam.Map(_by_spill_file)
+            | "GroupBySpillFile" >> beam.GroupByKey()
+            | "RestoreArticles" >> beam.ParDo(_RestoreFn(self._num_perm))
+        )
