@@ -41,7 +41,7 @@ def test_slow_host_does_not_stall_the_others(srv: TestServer) -> None:
 
 def test_per_host_and_max_in_flight_bounds(srv: TestServer) -> None:
     hosts = [f"h{i}.test" for i in range(4)]
-    urls = [f"http://{h}/slow?delay=0.1&n={n}" for n, h in itertools.product(range(8), hosts)]
+    urls = [f"http://{h}/slow?delay=0.3&n={n}" for n, h in itertools.product(range(8), hosts)]
     with make(srv, hosts, per_host=2, max_in_flight=6) as f:
         results = f.fetch_many(urls)
     assert all(r.ok for r in results) and [r.url for r in results] == urls
