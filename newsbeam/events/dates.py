@@ -154,11 +154,13 @@ class DateFinder:
             ("ago", re.compile(r"\b(a|one|two|three|four|five|six|\d+)\s+(day|week|month|year)s?\s+ago\b", re.I)),
         ]
 
-    def find(self, text: str, pub: dt.date | None) -> list[DateExpr]:
-        """All date expressions in ``text`` (non-overlapping, earliest pattern wins)."""
+    def find(self, text: str, pub: dt.date | None, low: str | None = None) -> list[DateExpr]:
+        """All date expressions in ``text`` (non-overlapping, earliest pattern wins).  ``low``: ``text.lower()``
+        when the caller has it and lower() and re.I agree on the text (else it is computed here)."""
         taken: list[tuple[int, int]] = []
         out: list[DateExpr] = []
-        low = text.lower() if lower_agrees_with_ignorecase(text) else None
+        if low is None:
+            low = text.lower() if lower_agrees_with_ignorecase(text) else None
         digit = self.digit.search(text) is not None
         gate_hits: dict[tuple[str, ...], bool] = {}  # several patterns share a gate (the month stems)
         for kind, pat in self.patterns:

@@ -388,7 +388,9 @@ class VisitEventExtractor:
         """What the whitespace-free chunks of a lower-cased sentence contain (see :meth:`_chunk_bits`), OR-ed;
         each chunk's bits are cached.  Stems, description heads and gate words without a space lie inside one
         chunk (gate words with a space: :meth:`_gates_from_bits`)."""
-        found: int = reduce(or_, map(self._bits_cache.__getitem__, low.split()), 0)
+        found = 0
+        for bits in set(map(self._bits_cache.__getitem__, low.split())):  # a few distinct values: OR those
+            found |= bits
         return found
 
     def _gates_from_bits(self, bits: int, low: str) -> int:
@@ -1089,7 +1091,7 @@ class _SentCtx:
 
     def get_dates(self) -> list[DateExpr]:
         if self.dates is None:
-            self.dates = self.finder.find(self.sent, self.pub)
+            self.dates = self.finder.find(self.sent, self.pub, self.low if self.folds else None)
         return self.dates
 
 
