@@ -86,6 +86,8 @@ TRIGGER_GATES: tuple[tuple[str, tuple[str, ...]], ...] = (
 )
 # Bits of a lower-cased chunk (VisitEventExtractor._chunk_bits); trigger k's gate is bit GATE_SHIFT + k.
 STEM_BIT, SPACED_BIT, HEAD_BIT, WILL_BIT, GATE_SHIFT = 1, 2, 4, 8, 4
+# First words of the pre-filter stems that go on after a space ("go ... to", "come ... to", "paid a call").
+SPACED_STEM_ENDS: tuple[str, ...] = ("go", "goes", "going", "gone", "come", "came", "coming", "paid")
 # What every alternative of the future verb (``future_verb_lc``) other than "will" contains.
 FUTURE_PHRASES: tuple[str, ...] = ("is to", "are to", "due to", "expected to", "set to")
 STATUS_ORDER: tuple[str, ...] = ("cancelled", "proposed", "planned", "ongoing", "completed")
@@ -147,7 +149,7 @@ class VisitEventExtractor:
             r"|h(?:ead|ost)|a(?:rriv|ttend)|l(?:and|eav|eft)|d(?:epart)|s(?:pen[dt]|ummit|peaking|topover)"
             r"|m(?:eet|et\b|ission)|r(?:eceiv|eturn)|j(?:ourney|et))"
         )
-        self.stem_spaced_end = f(r"\b(?:go|goes|going|gone|come|came|coming|paid)$")
+        self.stem_spaced_end = f(r"\b(?:" + "|".join(SPACED_STEM_ENDS) + ")$")
         self.will_end = f(r"\bwill$")  # "will" followed by a space: the future verb's one alternative without "to"
         self.triggers = self._compile_triggers(f)
         self.gates: dict[str, tuple[str, ...]] = dict(TRIGGER_GATES)
@@ -409,9 +411,9 @@ class VisitEventExtractor:
         found = 0
         if self.stem_in_chunk.search(chunk):
             found |= STEM_BIT
-        if self.stem_spaced_end.search(chunk):
+        if chunk.endswith(SPACED_STEM_ENDS) and self.stem_spaced_end.search(chunk):
             found |= SPACED_BIT
-        if self.will_end.search(chunk):
+        if chunk.endswith("will") and self.will_end.search(chunk):
             found |= WILL_BIT
         pos = 0  # every start of a head or gate word (the longest there, which carries the bits of its prefixes)
         while (m := self._word_bits_re.search(chunk, pos)) is not None:
