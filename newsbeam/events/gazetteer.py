@@ -506,7 +506,10 @@ class Gazetteer:
                 cached = self._places_in_run(key)
             if cached:
                 base = run.start()
-                out.extend(Place(p.start + base, p.end + base, p.text, p.country, p.kind) for p in cached)
+                if base:
+                    out += [Place(p.start + base, p.end + base, p.text, p.country, p.kind) for p in cached]
+                else:  # places are immutable: a run at the start shares the cached ones
+                    out += cached
         return out
 
     def countries_of(self, text: str) -> list[str]:
