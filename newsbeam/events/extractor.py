@@ -24,7 +24,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import reduce
 from operator import or_
-from typing import NamedTuple
 
 from newsbeam.events.dates import DateExpr, DateFinder, toward_future, toward_past
 from newsbeam.events.gazetteer import Gazetteer, Place
@@ -347,21 +346,35 @@ class VisitEventExtractor:
         for i, sent in enumerate(sentences):
             if i > last and not state.mentions:
                 break  # no trigger word ahead and no visit yet: nothing later can make a row
-            lw = _Low(lows[i], True, bits[i]) if folds else _Low(lows[i], lower_agrees_with_ignorecase(sent), None)
-            self._sentence(i - offset, sent, lw, stems[i], pub, state)
+            if folds:
+                self._sentence(i - offset, sent, lows[i], True, bits[i], stems[i], pub, state)
+            else:
+                fold = lower_agrees_with_ignorecase(sent)
+                self._sentence(i - offset, sent, lows[i], fold, None, stems[i], pub, state)
         return [self._row(v, pub, state) for v in self._finalise(state)]
 
     # ----- per sentence ---------------------------------------------------------
-    def _sentence(self, idx: int, sent: str, lw: _Low, stem: bool, pub: dt.date | None, st: _ArticleState) -> None:
-        low = lw.text
+    def _sentence(
+        self,
+        idx: int,
+        sent: str,
+        low: str,
+        fold: bool,
+        bits: int | None,
+        stem: bool,
+        pub: dt.date | None,
+        st: _ArticleState,
+    ) -> None:
+        """One sentence: ``low`` is its lower-cased text, ``fold`` whether plain patterns on ``low`` find what (?i)
+        finds on it, ``bits`` its chunk bits (None where lower() and (?i) disagree somewhere in the article)."""
         mentions = self.people.names(sent, st.registry, idx)
-        heads = None if lw.bits is None else bool(lw.bits & HEAD_BIT)
+        heads = None if bits is None else bool(bits & HEAD_BIT)
         described = self.people.descriptions(sent, st.registry, idx, low, heads) if heads is not False else []
         if described:
             mentions += described
             mentions.sort(key=_start)
             mentions = self._named_holders(mentions, sent, st)
-        if not (stem or (st.mentions and self._has_future_verb(sent, lw))):
+        if not (stem or (st.mentions and self._has_future_verb(sent, low, fold, bits))):
             st.counted.append(sent)  # its countries are counted only if a row needs them (_country_counts)
             self._remember_subject(mentions, st)
             return
@@ -370,9 +383,9 @@ class VisitEventExtractor:
         if places and names:  # a place inside a name ("Kuala" in a person's name) is not a place
             places = [p for p in places if not _inside(p.start, names)]
         st.counted.append([p.country for p in places if p.kind in ("country", "demonym")])
-        ctx = _SentCtx(idx, sent, mentions, places, None, pub, self.dates, low, lw.fold, lw.bits)
+        ctx = _SentCtx(idx, sent, mentions, places, None, pub, self.dates, low, fold, bits)
         before = len(st.mentions)
-        gated = self._gated_kinds(sent) if lw.bits is None else self._gates_from_bits(lw.bits, low)
+        gated = self._gated_kinds(sent) if bits is None else self._gates_from_bits(bits, low)
         triggers = self.triggers
         while gated:  # the set bits, lowest (first trigger) first
             bit = (gated & -gated).bit_length() - 1
@@ -490,10 +503,10 @@ class VisitEventExtractor:
             return bool(self.prefilter.search(low))
         return bool(self.prefilter_i.search(sent))
 
-    def _has_future_verb(self, sent: str, lw: _Low) -> bool:
+    def _has_future_verb(self, sent: str, low: str, fold: bool, bits: int | None) -> bool:
         """Could a tour stop be in this sentence ("He will see ..."), once a visit is known?"""
-        if lw.fold:
-            return _may_have_future(lw.bits, lw.text) and bool(self.future_verb_lc.search(lw.text))
+        if fold:
+            return _may_have_future(bits, low) and bool(self.future_verb_lc.search(low))
         return bool(self.future_verb.search(sent))
 
     def _tour_stops(self, ctx: _SentCtx, st: _ArticleState) -> None:
@@ -1067,15 +1080,6 @@ class _Cache(dict[str, int]):
             self.clear()
         self[key] = value
         return value
-
-
-class _Low(NamedTuple):
-    """A sentence's lower-cased text, whether plain patterns on it find what (?i) finds on the sentence, and
-    its chunk bits (None: not read, lower() and (?i) disagree somewhere in the article)."""
-
-    text: str
-    fold: bool
-    bits: int | None
 
 
 @dataclass
