@@ -48,10 +48,17 @@ def make_tldextract_offline() -> None:
 
 
 class TrafilaturaBackend:
-    """trafilatura on the page's lean tree (parsed once, boilerplate dropped), comments excluded, in fast mode.
+    """trafilatura on the page's lean tree (parsed once, boilerplate dropped), comments excluded.
 
     Fast mode skips trafilatura's own readability/jusText fallback; measured on
     the benchmark it is both faster and more accurate (see docs/extraction.md).
+    Recall focus (``favor_recall``) skips trafilatura's balanced-mode rescue
+    (measuring the whole page's text when the extract is short, 79 of 181
+    pages, and retrying in recall mode, never kept there) and its teaser-block
+    pruning: about 14 % faster alone, F1 0.9632 against 0.9624; inside the
+    default backend 9 % faster, F1 0.9736 against 0.9743 (five pages keep a
+    few more words). ``recall=False`` gives the balanced mode back.
+
     trafilatura copies the tree it is given and leaves it as it was. Its options
     are built once here: given keywords, ``extract`` builds them on every call,
     reading nine values through configparser each time (about half a
@@ -61,8 +68,8 @@ class TrafilaturaBackend:
 
     name = "trafilatura"
 
-    def __init__(self, fast: bool = True) -> None:
-        self._options = Extractor(output_format="txt", fast=fast, comments=False)
+    def __init__(self, fast: bool = True, recall: bool = True) -> None:
+        self._options = Extractor(output_format="txt", fast=fast, recall=recall, comments=False)
         self._normalize = TextNormalizer()
 
     def extract(self, page: Page) -> Body:
