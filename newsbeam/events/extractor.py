@@ -23,7 +23,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import reduce
-from operator import or_
+from operator import itemgetter, or_
 
 from newsbeam.events.dates import DateExpr, DateFinder, toward_future, toward_past
 from newsbeam.events.gazetteer import Gazetteer, Place
@@ -372,11 +372,12 @@ class VisitEventExtractor:
         described = self.people.descriptions(sent, st.registry, idx, low, heads) if heads is not False else []
         if described:
             mentions += described
-            mentions.sort(key=_start)
+            mentions.sort(key=_START)
             mentions = self._named_holders(mentions, sent, st)
         if not (stem or (st.mentions and self._has_future_verb(sent, low, fold, bits))):
             st.counted.append(sent)  # its countries are counted only if a row needs them (_country_counts)
-            self._remember_subject(mentions, st)
+            if mentions:
+                self._remember_subject(mentions, st)
             return
         names = [pm for pm in mentions if pm.kind == "name"]
         places = self.gaz.find(sent)
@@ -1141,8 +1142,7 @@ def _inside(pos: int, mentions: list[PersonMention]) -> bool:
     return False
 
 
-def _start(pm: PersonMention) -> int:
-    return pm.start
+_START = itemgetter(0)  # a PersonMention's start (a named tuple's first field), as a C-level sort key
 
 
 def _contradicts(v: Visit, mn: Mention) -> bool:
