@@ -34,3 +34,7 @@ class NewsbeamOptions(PipelineOptions):
                             help="stream: stop after this many polls (default: run until stopped)")
         parser.add_argument("--window", dest="window", type=float, default=None,
                             help="stream: seconds per output window (default: the config's)")
+        parser.add_argument("--dask-address", "--dask_address", dest="dask_address", default=None,
+                            help="DaskRunner: the scheduler of an existing dask cluster, tcp://HOST:PORT "
+                                 "(given to Beam as --dask_client_address; default: a LocalCluster, "
+                                 "one worker per core)")

@@ -34,6 +34,14 @@ def serve_samples(plan: RunPlan, stack: ExitStack) -> None:
     plan.config["fetch"]["resolve"] = resolve
 
 
+def _close_dask_client(result: Any) -> None:
+    """The DaskRunner leaves its client open; closed here, before the
+    LocalCluster it talks to stops (else it logs reconnection errors)."""
+    client = getattr(result, "client", None)
+    if client is not None and hasattr(client, "close"):
+        client.close()
+
+
 def run_batch(beam_argv: list[str], config: dict[str, Any] | None = None) -> dict[str, Any]:
     """Runs one batch job; returns its manifest."""
     with ExitStack() as stack:
@@ -45,6 +53,7 @@ def run_batch(beam_argv: list[str], config: dict[str, Any] | None = None) -> dic
         serve_samples(plan, stack)
         result = build_pipeline(options, plan).run()
         state = result.wait_until_finish()
+        _close_dask_client(result)
         if state not in (PipelineState.DONE, None) and str(state) != "DONE":
             raise PipelineFailed(f"pipeline ended in state {state}")
         return commit(plan, runner_name(beam_argv) or "")

@@ -73,14 +73,18 @@ def is_dask(argv: list[str]) -> bool:
 
 
 def prepare_dask(argv: list[str], stack: ExitStack) -> list[str]:
-    """A LocalCluster (one single-threaded worker per core) when no
-    ``--dask_address`` is given, and ``--dask_npartitions`` of 2 per worker
-    (the default partitioning measured 3-4x slower) unless set."""
+    """Points Beam's DaskRunner at the cluster: ``--dask_address`` (ours,
+    or Beam's own ``--dask_client_address``), else a LocalCluster started
+    here (one single-threaded worker per core). Without an address Beam's
+    runner would quietly start a default cluster of its own. Also sets
+    ``--dask_npartitions`` to 2 per worker unless given (the default
+    partitioning measured 3-4x slower)."""
     from dask.distributed import Client, LocalCluster
 
     logging.getLogger("distributed").setLevel(logging.ERROR)  # dask sets INFO on import
     argv = list(argv)
-    address = _flag_value(argv, "--dask_address")
+    address = _flag_value(argv, "--dask_client_address") or _flag_value(argv, "--dask_address") \
+        or _flag_value(argv, "--dask-address")
     if address is None:
         workers = os.cpu_count() or 1
         cluster = stack.enter_context(
@@ -88,8 +92,9 @@ def prepare_dask(argv: list[str], stack: ExitStack) -> list[str]:
                          silence_logs=logging.ERROR)
         )
         address = str(cluster.scheduler_address)
-        argv.append(f"--dask_address={address}")
         _LOG.info("started a dask LocalCluster with %d workers at %s", workers, address)
+    if _flag_value(argv, "--dask_client_address") is None:
+        argv.append(f"--dask_client_address={address}")
     if _flag_value(argv, "--dask_npartitions") is None:
         with Client(address) as client:
             workers = max(1, len(client.scheduler_info().get("workers", {})))

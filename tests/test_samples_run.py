@@ -77,10 +77,15 @@ VOLATILE = {
 
 
 def test_dask_output_equals_direct_output_row_for_row(direct_out: Path, tmp_path: Path) -> None:
-    pytest.importorskip("dask.distributed")
+    distributed = pytest.importorskip("dask.distributed")
     out = tmp_path / "dask"
-    done = newsbeam("run", "--config", "configs/local.yaml", "--out", str(out), "--runner", "DaskRunner")
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None) as cluster, \
+            distributed.Client(cluster) as client:
+        done = newsbeam("run", "--config", "configs/local.yaml", "--out", str(out), "--runner", "DaskRunner",
+                        "--dask_address", cluster.scheduler_address)
+        executed = client.run(lambda dask_worker: dask_worker.state.executed_count)
     assert done.returncode == 0, done.stderr[-3000:]
+    assert len(executed) == 2 and all(n > 0 for n in executed.values()), executed  # the work ran on both workers
     for name, drop in VOLATILE.items():
         direct, dask = read_dataset(direct_out, name), read_dataset(out, name)
         assert direct.num_rows > 0
