@@ -84,11 +84,9 @@ TRIGGER_GATES: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("speak", ("speak", "spoke", "paid a call", "pays a call", "talking")),
 )
 # Bits of a lower-cased chunk (VisitEventExtractor._chunk_bits); trigger k's gate is bit GATE_SHIFT + k.
-STEM_BIT, SPACED_BIT, HEAD_BIT, WILL_BIT, GATE_SHIFT = 1, 2, 4, 8, 4
+STEM_BIT, SPACED_BIT, HEAD_BIT, WILL_BIT, IS_ARE_BIT, GATE_SHIFT = 1, 2, 4, 8, 16, 5
 # First words of the pre-filter stems that go on after a space ("go ... to", "come ... to", "paid a call").
 SPACED_STEM_ENDS: tuple[str, ...] = ("go", "goes", "going", "gone", "come", "came", "coming", "paid")
-# What every alternative of the future verb (``future_verb_lc``) other than "will" contains.
-FUTURE_PHRASES: tuple[str, ...] = ("is to", "are to", "due to", "expected to", "set to")
 STATUS_ORDER: tuple[str, ...] = ("cancelled", "proposed", "planned", "ongoing", "completed")
 
 
@@ -149,7 +147,9 @@ class VisitEventExtractor:
             r"|m(?:eet|et\b|ission)|r(?:eceiv|eturn)|j(?:ourney|et))"
         )
         self.stem_spaced_end = f(r"\b(?:" + "|".join(SPACED_STEM_ENDS) + ")$")
-        self.will_end = f(r"\bwill$")  # "will" followed by a space: the future verb's one alternative without "to"
+        # the future verb's words followed by a space: "will", or the "is"/"are" of "is (due|expected|set) to" ...
+        self.will_end = f(r"\bwill$")
+        self.is_are_end = f(r"\b(?:is|are)$")
         self.triggers = self._compile_triggers(f)
         self.gates: dict[str, tuple[str, ...]] = dict(TRIGGER_GATES)
         # gate words with a space ("paid a call") cannot lie in one chunk: tested on the whole sentence
@@ -429,6 +429,8 @@ class VisitEventExtractor:
             found |= SPACED_BIT
         if chunk.endswith("will") and self.will_end.search(chunk):
             found |= WILL_BIT
+        if chunk.endswith(("is", "are")) and self.is_are_end.search(chunk):
+            found |= IS_ARE_BIT
         pos = 0  # every start of a head or gate word (the longest there, which carries the bits of its prefixes)
         while (m := self._word_bits_re.search(chunk, pos)) is not None:
             found |= self._word_bits[m.group()]
@@ -507,12 +509,12 @@ class VisitEventExtractor:
     def _has_future_verb(self, sent: str, low: str, fold: bool, bits: int | None) -> bool:
         """Could a tour stop be in this sentence ("He will see ..."), once a visit is known?"""
         if fold:
-            return _may_have_future(bits, low) and bool(self.future_verb_lc.search(low))
+            return _may_have_future(bits) and bool(self.future_verb_lc.search(low))
         return bool(self.future_verb.search(sent))
 
     def _tour_stops(self, ctx: _SentCtx, st: _ArticleState) -> None:
         """'He will see an orphanage in Tanzania ...' while on a tour: a planned stop of the tour."""
-        if ctx.folds and not _may_have_future(ctx.bits, ctx.low):
+        if ctx.folds and not _may_have_future(ctx.bits):
             return
         fut = (self.future_verb_low if ctx.folds else self.future_verb).search(ctx.low if ctx.folds else ctx.sent)
         if fut is None or self.quote_or_war.search(ctx.sent):
@@ -1120,10 +1122,10 @@ def _give_office(person: Person, office: Person) -> None:
         person.country = office.country or (PeopleFinder.title_country(person.title) if person.title else None)
 
 
-def _may_have_future(bits: int | None, low: str) -> bool:
-    """Can the future verb ("will", "is to", "is due to" ... and a word) be in the lower-cased sentence?  Not
-    without "will" ending a chunk or a phrase with "to" (when the chunk bits are known)."""
-    return bits is None or bool(bits & WILL_BIT) or any(map(low.__contains__, FUTURE_PHRASES))
+def _may_have_future(bits: int | None) -> bool:
+    """Can the future verb ("will", "is to", "are due to" ... and a word) be in the sentence?  Not without a
+    chunk that ends with the word "will", "is" or "are" (when the chunk bits are known)."""
+    return bits is None or bool(bits & (WILL_BIT | IS_ARE_BIT))
 
 
 def _has_any(text: str, end: int, words: tuple[str, ...]) -> bool:
