@@ -1,7 +1,7 @@
 """The default backend: trafilatura, checked against readability where the two disagree.
 
-Measured on the 181-page benchmark (docs/extraction.md): trafilatura's fast
-mode has the best recall but sometimes keeps boilerplate around the article,
+Measured on the 181-page benchmark (docs/extraction.md): trafilatura (fast
+mode, recall focus) has the best recall but sometimes keeps boilerplate around the article,
 and sometimes stops at a part of it. A cheap first guess (the paragraphs of
 the block richest in paragraph text, ``ParagraphCore``, 0.3 ms) flags the pages
 where the two disagree; only on them (about one page in four) readability-lxml
