@@ -289,3 +289,21 @@ def test_letter_first_cues_match_their_word_boundary_forms(ex: VisitEventExtract
     neg = re.compile(REFERENCE_NEGATION)
     for text in texts:
         assert _spans(ex.negation, text[-45:]) == _spans(neg, text[-45:]), text
+
+
+def test_relative_dates_on_the_lower_cased_text_equal_the_re_i_patterns() -> None:
+    """Relative dates found by the plain patterns on the lower-cased text equal the re.I patterns' on the text,
+    expression as written included."""
+    fast, slow = DateFinder(), DateFinder()
+    slow.plain = {}  # the re.I patterns on the text as written
+    pub = dt.date(2022, 2, 7)
+    texts = [
+        "He arrived Yesterday and leaves TOMORROW, This Morning he met them; Next Week, LAST MONTH, this year.",
+        "At The Weekend, over the weekend, at the end of Last Week, Later This Month, earlier THIS YEAR, Two Days Ago",
+        "The Coming Week, the past month, 3 Weeks ago, A YEAR AGO, six months ago, tonight, Today",
+    ]
+    texts += [t.upper() for t in texts] + [t.lower() for t in texts]
+    for text in texts:
+        for p in (pub, None):
+            assert fast.find(text, p) == slow.find(text, p), text
+    assert any(d.text == "Next Week" for d in fast.find(texts[0], pub))

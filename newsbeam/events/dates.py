@@ -153,6 +153,10 @@ class DateFinder:
             ("rel_year", re.compile(r"\b(?:(later|earlier)\s+)?(this|last|next|the coming|the past)\s+year\b", re.I)),
             ("ago", re.compile(r"\b(a|one|two|three|four|five|six|\d+)\s+(day|week|month|year)s?\s+ago\b", re.I)),
         ]
+        # the re.I patterns without re.I, for the lower-cased text where lower() and re.I agree (same matches)
+        self.plain: dict[str, re.Pattern[str]] = {
+            k: re.compile(p.pattern, p.flags & ~re.IGNORECASE) for k, p in self.patterns if p.flags & re.IGNORECASE
+        }
 
     def find(self, text: str, pub: dt.date | None, low: str | None = None) -> list[DateExpr]:
         """All date expressions in ``text`` (non-overlapping, earliest pattern wins).  ``low``: ``text.lower()``
@@ -174,10 +178,11 @@ class DateFinder:
                     hit = gate_hits[words] = any(map(hay.__contains__, words))
                 if not hit:
                     continue
-            for m in pat.finditer(text):
+            plain = self.plain.get(kind) if low is not None else None
+            for m in plain.finditer(low) if plain is not None and low is not None else pat.finditer(text):
                 if taken and any(m.start() < e and s < m.end() for s, e in taken):
                     continue
-                expr = self._resolve(kind, m, pub)
+                expr = self._resolve(kind, m, pub, text)
                 if expr is None:
                     continue
                 taken.append((m.start(), m.end()))
@@ -185,13 +190,16 @@ class DateFinder:
         out.sort(key=lambda d: d.pos)
         return out
 
-    def _resolve(self, kind: str, m: re.Match[str], pub: dt.date | None) -> DateExpr | None:
+    def _resolve(self, kind: str, m: re.Match[str], pub: dt.date | None, text: str) -> DateExpr | None:
+        """The date of match ``m`` (on ``text`` or, for re.I kinds, on its lower-cased form: same offsets; the
+        handlers lower-case what they read) with the expression as written in ``text``."""
         handler = self.handlers[kind]
         res: tuple[dt.date | None, dt.date | None, str | None, int] | None = handler(m, pub)
         if res is None:
             return None
         start, end, prec, direction = res
-        return DateExpr(m.start(), m.end(), m.group().strip(), start, end, prec if start else None, direction)
+        written = text[m.start() : m.end()].strip()
+        return DateExpr(m.start(), m.end(), written, start, end, prec if start else None, direction)
 
     @staticmethod
     def _year_for(month: int, pub: dt.date | None, explicit: str | None) -> int | None:
