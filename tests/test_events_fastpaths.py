@@ -307,3 +307,35 @@ def test_relative_dates_on_the_lower_cased_text_equal_the_re_i_patterns() -> Non
         for p in (pub, None):
             assert fast.find(text, p) == slow.find(text, p), text
     assert any(d.text == "Next Week" for d in fast.find(texts[0], pub))
+
+
+@pytest.mark.parametrize(
+    "sent",
+    [
+        "On Monday the visiting former deputy foreign minister of the Democratic Republic of the Congo Jean Dupont",
+        "On Monday the visiting Kenyan former deputy foreign and trade minister of state Jean Dupont said it",
+        "Talks with the South Korean acting first deputy prime minister for the economy and finance Choo Kyung-ho",
+        "Officials said that the Russian Foreign Minister Sergey Lavrov and Chinese President Xi Jinping met in Moscow",
+        "It was reported by state media, citing the new acting chief executive and deputy prime minister Ann Lee, that",
+        "x" * 40 + " and the minister of state for trade and industry of the United Kingdom Liz Truss flew to Oslo",
+        "He met Khan and Putin, and later the ex-President Obama, with the U.S. Secretary of State Antony Blinken.",
+    ],
+)
+def test_title_window_tokens_give_the_full_window_title(ex: VisitEventExtractor, sent: str) -> None:
+    """The title and country read from the last ~30 characters' tokens equal those from the full 90 characters."""
+    people, checked = ex.people, 0
+    for run in people.run_re.finditer(sent):
+        info = people._run_info(run.group())
+        base = run.start()
+        if info is None or base == 0:
+            continue
+        words = [(s + base, e + base, w) for s, e, w in info[0]]
+        for span in info[1]:
+            lo = max(0, base - 90)
+            full = [(m.start(), m.end(), m.group()) for m in people.word_re.finditer(sent, lo, base)]
+            near = people._window_tokens(sent, lo, base, words, span.i)
+            assert full[len(full) - len(near) :] == near
+            expected = people._title_before(sent, full + words, span.i + len(full))
+            assert people._title_before(sent, near + words, span.i + len(near)) == expected, (sent, span.name)
+            checked += 1
+    assert checked

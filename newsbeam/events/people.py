@@ -878,8 +878,7 @@ class PeopleFinder:
         i, j, single, surname = span.i, span.j, span.single, span.surname
         words = [(s + base, e + base, w) for s, e, w in run_words]
         if base > 0 and self._needs_context(sent, base, span, qualifier):
-            lo = max(0, base - 90)
-            before = [(m.start(), m.end(), m.group()) for m in self.word_re.finditer(sent, lo, base)]
+            before = self._window_tokens(sent, max(0, base - 90), base, words, i)
             words = before + words
             i, j = i + len(before), j + len(before)
             if i > 0 and _is_org(words[i - 1][2]) and words[i - 1][2].lower() not in TITLE_MODIFIERS:
@@ -895,6 +894,19 @@ class PeopleFinder:
         after_country = self._of_country(sent, words[j - 1][1])
         person = self._register(span.name, surname, title, country or after_country, registry, offset)
         return PersonMention(words[i][0], words[j - 1][1], person, "name", span.possessive)
+
+    def _window_tokens(
+        self, sent: str, lo: int, base: int, run_words: list[tuple[int, int, str]], i: int
+    ) -> list[tuple[int, int, str]]:
+        """The ``word_re`` tokens of ``sent[lo:base]`` that the title walk reads: first those after the last space
+        at least 30 characters back (a space ends a chunk, so they are the full pass's last tokens); the full
+        window only if the walk, with the 3-word country phrase before where it stops, reaches their start."""
+        cut = sent.rfind(" ", lo, max(lo, base - 30))
+        if cut >= 0:
+            near = [(m.start(), m.end(), m.group()) for m in self.word_re.finditer(sent, cut + 1, base)]
+            if self._title_walk(near + run_words, i + len(near))[0] >= 2:
+                return near
+        return [(m.start(), m.end(), m.group()) for m in self.word_re.finditer(sent, lo, base)]
 
     def _untitled_person(
         self, sent: str, base: int, span: _Span, registry: dict[str, Person], offset: int
