@@ -339,3 +339,33 @@ def test_title_window_tokens_give_the_full_window_title(ex: VisitEventExtractor,
             assert people._title_before(sent, near + words, span.i + len(near)) == expected, (sent, span.name)
             checked += 1
     assert checked
+
+
+REFERENCE_WINDOWS: dict[str, str] = {
+    "determiner": r"(?i)\b(?:the|this|that|his|her)\s+(?:[\w-]+\s+)?$",
+    "object": (
+        r"(?i)\b(?:with|met|meet|meeting|meets|by|told|tell|invitation of|to|on behalf of|"
+        r"called|call|urged|asked|including|than)\s+(?:the\s+)?(?:[\w.-]+\s+){0,4}$"
+    ),
+    "host": (
+        r"(?i)\b(?:invitation of|meet|meets|met|meeting|with|hosted by|received by|guest of)\s+"
+        r"(?:the\s+)?(?:[\w.-]+\s+){0,5}$"
+    ),
+}
+
+
+def test_window_tests_match_their_reference_forms(ex: VisitEventExtractor) -> None:
+    """The subject/object/host window tests (letter-first, plain on the lower-cased text) answer as the (?i)
+    word-boundary forms on every prefix of the test texts."""
+    texts = [
+        *FAST_PATH_TEXTS,
+        "He met with the Prime Minister, Mr Smith held talks WITH THE KING and was the Guest Of the Emir; Then",
+        "an invitation of President X, Hosted By the mayor, including Biden, on behalf of Her, That trip, this visit ",
+    ]
+    for name, ref_text in REFERENCE_WINDOWS.items():
+        ref = re.compile(ref_text)
+        for text in texts:
+            for end in range(0, len(text), 3):
+                window = text[max(0, end - 45) : end]
+                assert bool(ex.window[name].search(window.lower())) == bool(ref.search(window)), (name, window)
+                assert bool(ex.window_i[name].search(window)) == bool(ref.search(window)), (name, window)

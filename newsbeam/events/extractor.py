@@ -313,18 +313,31 @@ class VisitEventExtractor:
         self.and_comma_end = f(r"\b(?:and|,)\s*$")
         self.he_she = re.compile(r"\b(he|she)\b", re.I)  # the he/she words of PeopleFinder.pronoun_re
         self.in_to_word_end = f(r"\b(?:in|to)\s+(?:the\s+)?\S*$")
-        self.determiner_end = f(r"(?i)\b(?:the|this|that|his|her)\s+(?:[\w-]+\s+)?$")
-        self.object_before = f(
-            r"(?i)\b(?:with|met|meet|meeting|meets|by|told|tell|invitation of|to|on behalf of|"
-            r"called|call|urged|asked|including|than)\s+(?:the\s+)?(?:[\w.-]+\s+){0,4}$"
-        )
+        # Case-insensitive window tests: letter-first plain forms for the lower-cased sentence, (?i) forms of the
+        # original words for sentences where lower() and (?i) disagree.
+        nb = r"(?<!\w.)"
+        windows = {
+            # the|this|that|his|her
+            "determiner": (rf"(?:t{nb}(?:he|his|hat)|h{nb}(?:is|er))", r"\s+(?:[\w-]+\s+)?$"),
+            # with|met|meet|meeting|meets|by|told|tell|invitation of|to|on behalf of|called|call|urged|asked|
+            # including|than
+            "object": (
+                rf"(?:w{nb}ith|m{nb}(?:et|eet|eeting|eets)|b{nb}y|t{nb}(?:old|ell|o|han)|"
+                rf"i{nb}(?:nvitation of|ncluding)|o{nb}n behalf of|c{nb}(?:alled|all)|u{nb}rged|a{nb}sked)",
+                r"\s+(?:the\s+)?(?:[\w.-]+\s+){0,4}$",
+            ),
+            # invitation of|meet|meets|met|meeting|with|hosted by|received by|guest of
+            "host": (
+                rf"(?:i{nb}nvitation of|m{nb}(?:eet|eets|et|eeting)|w{nb}ith|h{nb}osted by|r{nb}eceived by|"
+                rf"g{nb}uest of)",
+                r"\s+(?:the\s+)?(?:[\w.-]+\s+){0,5}$",
+            ),
+        }
+        self.window: dict[str, re.Pattern[str]] = {k: f(w + rest) for k, (w, rest) in windows.items()}
+        self.window_i: dict[str, re.Pattern[str]] = {k: f("(?i)" + w + rest) for k, (w, rest) in windows.items()}
         self.past_verb = f(
             r"(?:visited|toured|travell?ed|flew|went|returned|arrived|landed|left|departed|spent|met|"
             r"held|attended|came|jetted|headed|sailed|hosted|received|welcomed)"
-        )
-        self.host_before = f(
-            r"(?i)\b(?:invitation of|meet|meets|met|meeting|with|hosted by|received by|guest of)\s+"
-            r"(?:the\s+)?(?:[\w.-]+\s+){0,5}$"
         )
 
     # ----- public API -----------------------------------------------------------
@@ -726,7 +739,7 @@ class VisitEventExtractor:
             return [owner[-1].person]
         sent = ctx.sent
         poss = self.possessive_end.search(sent, 0, pos) if _has_any(sent, pos, ("his", "her", "their")) else None
-        candidates = [pm for pm in ctx.mentions if pm.end <= pos and not self._is_object(ctx.sent, pm)]
+        candidates = [pm for pm in ctx.mentions if pm.end <= pos and not self._is_object(ctx, pm)]
         if poss and (not candidates or candidates[-1].end < poss.start()):
             person = self._resolve_pronoun(poss.start(), ctx, st)
             return [person] if person else []
@@ -765,14 +778,22 @@ class VisitEventExtractor:
             out.append(candidates[idx - 1].person)
         return [p for p in out if p is not chosen.person]
 
-    def _is_object(self, sent: str, pm: PersonMention) -> bool:
-        before = sent[max(0, pm.start - 40) : pm.start]
-        return bool(
-            self.object_before.search(before)
-        ) and not self.and_comma_end.search(before)
+    def _is_object(self, ctx: _SentCtx, pm: PersonMention) -> bool:
+        """Is the mention the object of a verb or preposition ("met X", "with X")?"""
+        lo = max(0, pm.start - 40)
+        if not self._window_test("object", ctx, lo, pm.start):
+            return False
+        return not self.and_comma_end.search(ctx.sent[lo : pm.start])
+
+    def _window_test(self, name: str, ctx: _SentCtx, lo: int, hi: int) -> bool:
+        """``self.window[name]`` on the lower-cased ``sent[lo:hi]`` (its (?i) form on the sentence where they
+        disagree)."""
+        if ctx.folds:
+            return self.window[name].search(ctx.low[lo:hi]) is not None
+        return self.window_i[name].search(ctx.sent[lo:hi]) is not None
 
     def _resolve_pronoun(self, pos: int, ctx: _SentCtx, st: _ArticleState) -> Person | None:
-        earlier = [pm for pm in ctx.mentions if pm.end <= pos and not self._is_object(ctx.sent, pm)]
+        earlier = [pm for pm in ctx.mentions if pm.end <= pos and not self._is_object(ctx, pm)]
         if earlier:
             return earlier[0].person
         return st.last_subject
@@ -915,7 +936,7 @@ class VisitEventExtractor:
     def _attach_anaphor(self, m: re.Match[str], ctx: _SentCtx, st: _ArticleState) -> None:
         if st.last_visit is None or m.group(0).lower() not in ("visit", "trip", "tour"):
             return
-        if not self.determiner_end.search(ctx.sent[: m.start()]):
+        if not self._window_test("determiner", ctx, 0, m.start()):
             return
         person, country = st.last_visit
         if any(mn.sent_index == ctx.idx and mn.person is person for mn in st.mentions):
@@ -971,8 +992,7 @@ class VisitEventExtractor:
         for pm in ctx.mentions:
             if pm.person is visitor or pm.kind != "name":
                 continue
-            before = ctx.sent[max(0, pm.start - 45) : pm.start]
-            if self.host_before.search(before) and (
+            if self._window_test("host", ctx, max(0, pm.start - 45), pm.start) and (
                 pm.person.country is None or pm.person.country == country != visitor.country
             ):
                 if pm.person.country == country:
