@@ -342,6 +342,7 @@ def test_title_window_tokens_give_the_full_window_title(ex: VisitEventExtractor,
 
 
 REFERENCE_WINDOWS: dict[str, str] = {
+    "since": r"(?i)\bsince\s+(?:[\w.'’-]+\s+){0,3}(?:in\s+)?$",
     "determiner": r"(?i)\b(?:the|this|that|his|her)\s+(?:[\w-]+\s+)?$",
     "object": (
         r"(?i)\b(?:with|met|meet|meeting|meets|by|told|tell|invitation of|to|on behalf of|"
@@ -360,6 +361,7 @@ def test_window_tests_match_their_reference_forms(ex: VisitEventExtractor) -> No
     texts = [
         *FAST_PATH_TEXTS,
         "He met with the Prime Minister, Mr Smith held talks WITH THE KING and was the Guest Of the Emir; Then",
+        "SINCE George Shultz in 1985, since 2010, Since The Start in, He said, she, SHE'd, the he-man, She ",
         "an invitation of President X, Hosted By the mayor, including Biden, on behalf of Her, That trip, this visit ",
     ]
     for name, ref_text in REFERENCE_WINDOWS.items():
@@ -369,3 +371,9 @@ def test_window_tests_match_their_reference_forms(ex: VisitEventExtractor) -> No
                 window = text[max(0, end - 45) : end]
                 assert bool(ex.window[name].search(window.lower())) == bool(ref.search(window)), (name, window)
                 assert bool(ex.window_i[name].search(window)) == bool(ref.search(window)), (name, window)
+
+
+def test_he_she_on_the_lower_cased_text(ex: VisitEventExtractor) -> None:
+    for text in [*_fuzz_texts(), "He said SHE would go; the hero, She's, he-he, ashe, HE"]:
+        ref = [m.start() for m in ex.he_she.finditer(text)]
+        assert [m.start() for m in ex.he_she_low.finditer(text.lower())] == ref, text

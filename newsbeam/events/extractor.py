@@ -228,7 +228,6 @@ class VisitEventExtractor:
         # a cancel word as an infinitive is asked for, not done ("calls to postpone the trip")
         self.cancel_wanted = f(r"\bto\s+$")
         self.cancel_done = f(r"\b(?:forced|decided|had|chose|opted|agreed|obliged|compelled)\s+to\s+$")
-        self.since_before = f(r"(?i)\bsince\s+(?:[\w.'’-]+\s+){0,3}(?:in\s+)?$")
         self.relative = f(r",\s+(?:who|which|whose)\b[^,;]*(?:,|$)")
         self.home_return = f(r"(?i)\b(?:return|back|home)")
         # will|is to|are to|is due to|are due to|is expected to|is set to, each letter-first (see _compile_triggers)
@@ -312,11 +311,14 @@ class VisitEventExtractor:
         self.join_end = f(r"\bjoin(?:s|ed|ing)?\s*$")
         self.and_comma_end = f(r"\b(?:and|,)\s*$")
         self.he_she = re.compile(r"\b(he|she)\b", re.I)  # the he/she words of PeopleFinder.pronoun_re
+        self.he_she_low = f(r"(?:h(?<!\w.)e|s(?<!\w.)he)\b")  # the same on the lower-cased sentence
         self.in_to_word_end = f(r"\b(?:in|to)\s+(?:the\s+)?\S*$")
         # Case-insensitive window tests: letter-first plain forms for the lower-cased sentence, (?i) forms of the
         # original words for sentences where lower() and (?i) disagree.
         nb = r"(?<!\w.)"
         windows = {
+            # since ... (in) before a date
+            "since": (rf"s{nb}ince", r"\s+(?:[\w.'’-]+\s+){0,3}(?:in\s+)?$"),
             # the|this|that|his|her
             "determiner": (rf"(?:t{nb}(?:he|his|hat)|h{nb}(?:is|er))", r"\s+(?:[\w-]+\s+)?$"),
             # with|met|meet|meeting|meets|by|told|tell|invitation of|to|on behalf of|called|call|urged|asked|
@@ -744,7 +746,8 @@ class VisitEventExtractor:
             person = self._resolve_pronoun(poss.start(), ctx, st)
             return [person] if person else []
         pron = -1  # the last "he" or "she" before the trigger
-        for p in self.he_she.finditer(sent, 0, pos):
+        he_she, text = (self.he_she_low, ctx.low) if ctx.folds else (self.he_she, sent)
+        for p in he_she.finditer(text, 0, pos):
             pron = p.start()
         if pron >= 0 and (not candidates or candidates[-1].end < pron):
             person = self._resolve_pronoun(pron, ctx, st)
@@ -977,7 +980,7 @@ class VisitEventExtractor:
     def _background_date(self, d: DateExpr, m: re.Match[str], ctx: _SentCtx) -> bool:
         """A date that belongs to something else: "since X in 1985", or a relative clause the trigger is not in
         ("Kishida, who took office in October, has ... a trip to Glasgow")."""
-        if self.since_before.search(ctx.sent[max(0, d.pos - 40) : d.pos]):
+        if self._window_test("since", ctx, max(0, d.pos - 40), d.pos):
             return True
         line = self.dateline.match(ctx.sent) if ctx.idx == 0 else None
         if line is not None and d.pos < line.end():
