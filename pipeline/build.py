@@ -18,6 +18,7 @@ from transforms.extract import ExtractArticles
 from transforms.fetch import FetchPages
 from transforms.read_feeds import ReadFeeds
 from transforms.run_wide import SPILL_DIR, RunWideStages
+from transforms.worker_tools import WorkerTools
 from transforms.write import WriteDatasets
 
 
@@ -30,14 +31,15 @@ def add_stages(records: beam.PCollection, plan: RunPlan, spill_dir: str) -> beam
     """Stages 2-6, shared by batch and stream: items in, articles with events
     out. Articles wait in ``spill_dir`` during the run-wide steps."""
     cfg = plan.config
+    tools = WorkerTools()  # one handle: each worker builds its extractors once, whatever the runner's bundles
     return (
         records
         | "SkipDuplicates" >> SkipDuplicates(plan.known_ids)
         | "FetchPages" >> FetchPages(cfg["fetch"], shards=int(cfg["pipeline"]["fetch_shards"]))
-        | "ExtractArticles" >> ExtractArticles(cfg["extract"])
+        | "ExtractArticles" >> ExtractArticles(cfg["extract"], tools)
         | "StripBoilerplate" >> StripConfiguredBoilerplate(boilerplate_rules(cfg))
         | "RunWide" >> RunWideStages(spill_dir, cfg["dedup"], cfg["boilerplate"]["learn"], plan.earlier_signatures)
-        | "ExtractVisitEvents" >> ExtractVisitEvents()
+        | "ExtractVisitEvents" >> ExtractVisitEvents(tools)
     )
 
 

@@ -10,6 +10,7 @@ import apache_beam as beam
 from apache_beam.metrics import Metrics
 
 from transforms.envelope import ARTICLE, Record, item_error
+from transforms.worker_tools import WorkerTools
 
 
 def event_id(article_id: str, event: dict[str, Any]) -> str:
@@ -39,14 +40,15 @@ def event_rows(article: dict[str, Any], events: list[dict[str, Any]], version: s
 
 
 class _EventsFn(beam.DoFn):
-    def __init__(self) -> None:
+    def __init__(self, tools: WorkerTools) -> None:
+        self._tools = tools
         self.events = Metrics.counter("newsbeam", "visit_events")
         self.failed = Metrics.counter("newsbeam", "event_errors")
 
     def setup(self) -> None:
         from newsbeam.events import EXTRACTOR_VERSION, VisitEventExtractor
 
-        self._extractor = VisitEventExtractor()
+        self._extractor = self._tools.get(f"visit-events:{EXTRACTOR_VERSION}", VisitEventExtractor)
         self._version = EXTRACTOR_VERSION
 
     def process(self, record: Record) -> Iterator[Record]:
@@ -69,5 +71,9 @@ class _EventsFn(beam.DoFn):
 class ExtractVisitEvents(beam.PTransform):
     """``article`` records gain ``events``: their ``visit_events`` rows."""
 
+    def __init__(self, tools: WorkerTools | None = None) -> None:
+        super().__init__()
+        self._tools = tools or WorkerTools()
+
     def expand(self, records: beam.PCollection) -> beam.PCollection:
-        return records | "ExtractEvents" >> beam.ParDo(_EventsFn())
+        return records | "ExtractEvents" >> beam.ParDo(_EventsFn(self._tools))

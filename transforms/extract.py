@@ -10,6 +10,7 @@ from apache_beam.metrics import Metrics
 
 from newsbeam.extract import ExtractionError
 from transforms.envelope import ARTICLE, PAGE, Record, item_error
+from transforms.worker_tools import WorkerTools
 
 
 def word_count(text: str) -> int:
@@ -17,7 +18,8 @@ def word_count(text: str) -> int:
 
 
 class _ExtractFn(beam.DoFn):
-    def __init__(self, extract_cfg: dict[str, Any]) -> None:
+    def __init__(self, extract_cfg: dict[str, Any], tools: WorkerTools) -> None:
+        self._tools = tools
         self._backend = str(extract_cfg.get("backend", "auto"))
         self._min_words = int(extract_cfg.get("min_words", 25))
         self.extracted = Metrics.counter("newsbeam", "articles_extracted")
@@ -26,7 +28,8 @@ class _ExtractFn(beam.DoFn):
     def setup(self) -> None:
         from newsbeam.extract import ArticleExtractor
 
-        self._extractor = ArticleExtractor(backend=self._backend)
+        self._extractor = self._tools.get(f"article-extractor:{self._backend}",
+                                          lambda: ArticleExtractor(backend=self._backend))
 
     def process(self, record: Record) -> Iterator[Record]:
         if record["kind"] != PAGE:
@@ -76,9 +79,10 @@ def _article(item: Record, page_record: Record, page: Any) -> dict[str, Any]:
 class ExtractArticles(beam.PTransform):
     """``page`` records -> ``article`` records (or extract dead letters)."""
 
-    def __init__(self, extract_cfg: dict[str, Any]) -> None:
+    def __init__(self, extract_cfg: dict[str, Any], tools: WorkerTools | None = None) -> None:
         super().__init__()
         self._cfg = extract_cfg
+        self._tools = tools or WorkerTools()
 
     def expand(self, records: beam.PCollection) -> beam.PCollection:
-        return records | "ExtractArticle" >> beam.ParDo(_ExtractFn(self._cfg))
+        return records | "ExtractArticle" >> beam.ParDo(_ExtractFn(self._cfg, self._tools))
