@@ -100,7 +100,7 @@ def page_server(site: Path) -> Iterator[dict[str, str]]:
 def _runner_args(mode: str) -> list[str]:
     workers = int(mode[-1])
     if mode.startswith("dask"):
-        return ["--runner=DaskRunner", f"--dask_npartitions={2 * workers}"]
+        return ["--runner=DaskRunner"]  # newsbeam's default partitioning
     argv = ["--runner=FnApiRunner", f"--direct_num_workers={workers}"]
     return argv + (["--direct_running_mode=multi_processing"] if workers > 1 else [])
 

@@ -20,13 +20,31 @@ def is_url(source: str) -> bool:
     return source.lower().startswith(("http://", "https://"))
 
 
+# The pipeline starts from this many slots of sources, whatever the number of
+# feeds: the DaskRunner cuts a run into as many partitions as its first
+# Create has elements (at most --dask_npartitions) and keeps that number
+# through every GroupByKey, so one feed (or one glob) would mean one
+# partition and one busy worker.
+SOURCE_SLOTS = 64
+
+
+def source_slots(sources: list[str], slots: int = SOURCE_SLOTS) -> list[list[str]]:
+    """``sources`` dealt into ``slots`` lists (some of them empty)."""
+    return [sources[i::slots] for i in range(max(slots, 1))]
+
+
 class _ExpandSourcesFn(beam.DoFn):
-    """A glob or directory becomes its matching files; URLs pass as they are."""
+    """A slot's sources: a glob or directory becomes its matching files;
+    URLs pass as they are."""
 
     def __init__(self) -> None:
         self.unmatched = Metrics.counter("newsbeam", "feed_sources_unmatched")
 
-    def process(self, source: str) -> Iterator[Any]:
+    def process(self, slot: list[str]) -> Iterator[Any]:
+        for source in slot:
+            yield from self._expand(source)
+
+    def _expand(self, source: str) -> Iterator[Any]:
         if is_url(source):
             yield source
             return
@@ -152,7 +170,7 @@ class ReadFeeds(beam.PTransform):
     def expand(self, pbegin: beam.pvalue.PBegin) -> beam.PCollection:
         return (
             pbegin
-            | "FeedSources" >> beam.Create(self._sources)
+            | "FeedSources" >> beam.Create(source_slots(self._sources))
             | "ExpandGlobs" >> beam.ParDo(_ExpandSourcesFn())
             | "SpreadFeeds" >> beam.Reshuffle()
             | "ReadAndParse" >> beam.ParDo(_ReadFeedFn(self._fetch_cfg, self._validators))

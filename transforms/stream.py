@@ -139,12 +139,11 @@ class _ReadPollFn(beam.DoFn):
 
     def process(self, poll_index: int) -> Iterator[Record]:
         targets: list[str] = []
-        for source in self._sources:
-            for found in self._expand.process(source):
-                if isinstance(found, dict):
-                    yield found  # a dead letter: nothing matches the glob
-                else:
-                    targets.append(found)
+        for found in self._expand.process(self._sources):
+            if isinstance(found, dict):
+                yield found  # a dead letter: nothing matches the glob
+            else:
+                targets.append(found)
         for records in self._pool.map(self._read, targets):
             for record in records:
                 if record["kind"] == FEED:
