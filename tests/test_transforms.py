@@ -238,3 +238,13 @@ def test_near_duplicates_cluster_copies_across_publishers(tmp_path: Path) -> Non
         out = (p | beam.Create(records) | RunWideStages(str(tmp_path), CFG["dedup"], {"enabled": False})
                | beam.Filter(lambda r: r["kind"] == ARTICLE) | beam.Map(view))
         assert_that(out, equal_to([("a1", "a1|None"), ("a2", "a1|a1"), ("a3", "a3|None")]))
+
+
+def test_sources_are_dealt_into_a_fixed_number_of_slots() -> None:
+    """The first Create has the same size however many feeds (the DaskRunner's partitions come from it)."""
+    from transforms.read_feeds import SOURCE_SLOTS, source_slots
+
+    for sources in ([], ["one.xml"], [f"f{i}.xml" for i in range(150)]):
+        slots = source_slots(sources)
+        assert len(slots) == SOURCE_SLOTS
+        assert sorted(s for slot in slots for s in slot) == sorted(sources)
