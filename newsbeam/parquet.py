@@ -26,6 +26,11 @@ def write_table(table: pa.Table, path: str) -> None:
         fh.write(sink.getvalue().to_pybytes())
 
 
-def read_table(path: str) -> pa.Table:
+def read_table(path: str, columns: list[str] | None = None) -> pa.Table:
+    """One Parquet file; with ``columns``, only those of them it has are decoded."""
     with FileSystems.open(path) as fh:
-        return pq.read_table(pa.BufferReader(fh.read()))
+        data = pa.BufferReader(fh.read())
+    if columns is None:
+        return pq.read_table(data)
+    parquet = pq.ParquetFile(data)
+    return parquet.read(columns=[c for c in columns if c in parquet.schema_arrow.names])

@@ -21,13 +21,14 @@ from collections.abc import Iterable
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 from apache_beam.io.filesystems import FileSystems
 
 from newsbeam.parquet import read_table, table_from_rows, write_table
 from newsbeam.syndication.clusters import Member
 from newsbeam.syndication.minhash import SIGNATURE_VERSION, Signature, Signer
-from newsbeam.syndication.visits import consolidate_visits
-from schemas import VISITS
+from newsbeam.syndication.visits import consolidate_visits, visit_order
+from schemas import ARTICLES, VISIT_EVENTS, VISITS
 
 STATE = "_state"
 SIGNATURES_DIR = "minhash"
@@ -68,7 +69,7 @@ def _dataset_files(out_dir: str, dataset: str) -> list[str]:
 def _read_rows(paths: Iterable[str], columns: list[str]) -> list[dict[str, Any]]:
     rows: list[dict[str, Any]] = []
     for path in paths:
-        table = read_table(path)
+        table = read_table(path, columns)
         have = [c for c in columns if c in table.column_names]
         rows.extend({**dict.fromkeys(columns), **r} for r in table.select(have).to_pylist())
     return rows
@@ -141,11 +142,44 @@ def load_earlier_members(out_dir: str, num_perm: int) -> list[Member]:
 
 def write_visits_snapshot(out_dir: str) -> int:
     """Recomputes ``OUT/visits/`` from all of ``visit_events/`` and
-    ``articles/``; returns the number of visits."""
-    events = _read_rows(_dataset_files(out_dir, "visit_events"), list(_EVENT_COLUMNS))
-    articles = {a["article_id"]: a for a in _read_rows(
-        _dataset_files(out_dir, "articles"), ["article_id", "cluster_id", "published_at", "fetched_at", "publisher"])}
-    rows = consolidate_visits(events, articles)
+    ``articles/``; returns the number of visits. The events are read as one
+    Arrow table and consolidated one destination country at a time (visits
+    are grouped by destination first, so the result is the same), and only
+    the articles that have events are read: memory follows the largest
+    country's events, not the whole history as Python rows."""
+    events = _read_columns(_dataset_files(out_dir, "visit_events"), list(_EVENT_COLUMNS), VISIT_EVENTS)
+    rows: list[dict[str, Any]] = []
+    if events is not None and events.num_rows:
+        articles = _articles_of(out_dir, events.column("article_id"))
+        for dest in pc.unique(events.column("destination_country")).to_pylist():
+            if dest:
+                chunk = events.filter(pc.equal(events.column("destination_country"), dest)).to_pylist()
+                rows.extend(consolidate_visits(chunk, articles))
+        rows.sort(key=visit_order)
     _write_atomic(table_from_rows(rows, VISITS, VISITS_DIR), FileSystems.join(out_dir, VISITS_DIR, VISITS_FILE))
     return len(rows)
+
+
+def _read_columns(paths: Iterable[str], columns: list[str], schema: pa.Schema) -> pa.Table | None:
+    """``columns`` of every file as one table; a column a file lacks is null."""
+    tables = []
+    for path in paths:
+        table = read_table(path, columns)
+        for name in columns:
+            if name not in table.column_names:
+                table = table.append_column(schema.field(name), pa.nulls(table.num_rows, schema.field(name).type))
+        tables.append(table.select(columns))
+    return pa.concat_tables(tables, promote_options="permissive") if tables else None
+
+
+def _articles_of(out_dir: str, article_ids: pa.ChunkedArray) -> dict[str, dict[str, Any]]:
+    wanted = pc.unique(article_ids)
+    found: dict[str, dict[str, Any]] = {}
+    columns = ["article_id", "cluster_id", "published_at", "fetched_at", "publisher"]
+    for path in _dataset_files(out_dir, "articles"):
+        table = _read_columns([path], columns, ARTICLES)
+        if table is not None:
+            table = table.filter(pc.is_in(table.column("article_id"), value_set=wanted))
+            found.update((a["article_id"], a) for a in table.to_pylist())
+    return found
 

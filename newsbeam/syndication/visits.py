@@ -264,4 +264,9 @@ def consolidate_visits(events: Iterable[Row], articles: Mapping[str, Row] | None
     rows: list[Row] = []
     for group in _by_visitor_and_destination(reports).values():
         rows.extend(visit_row(visit, articles) for visit in merge_reports(group))
-    return sorted(rows, key=lambda r: (r["first_seen"] is None, r["first_seen"] or dt.datetime.min, r["visit_id"]))
+    return sorted(rows, key=visit_order)
+
+
+def visit_order(row: Row) -> tuple[bool, dt.datetime, str]:
+    """The order of ``visits/`` rows: first seen first, then by id."""
+    return (row["first_seen"] is None, row["first_seen"] or dt.datetime.min, row["visit_id"])
