@@ -14,7 +14,7 @@ from newsbeam.samples import SampleServer
 from pipeline.build import build_pipeline
 from pipeline.commit import commit, recover
 from pipeline.plan import RunPlan, plan_run
-from pipeline.runners import is_dask, prepare_dask, runner_name
+from pipeline.runners import is_dask, limit_malloc_arenas, prepare_dask, runner_name
 
 _LOG = logging.getLogger(__name__)
 
@@ -44,6 +44,7 @@ def _close_dask_client(result: Any) -> None:
 
 def run_batch(beam_argv: list[str], config: dict[str, Any] | None = None) -> dict[str, Any]:
     """Runs one batch job; returns its manifest."""
+    limit_malloc_arenas()
     with ExitStack() as stack:
         if is_dask(beam_argv):
             beam_argv = prepare_dask(beam_argv, stack)

@@ -42,7 +42,7 @@ from pipeline.commit import build_manifest, public_config, save_feed_state, save
 from pipeline.options import NewsbeamOptions
 from pipeline.plan import RUNS, STATE, RunPlan, plan_run
 from pipeline.run import serve_samples
-from pipeline.runners import is_dask, runner_name, with_defaults
+from pipeline.runners import is_dask, limit_malloc_arenas, runner_name, with_defaults
 from transforms.run_wide import SPILL_DIR
 from transforms.stream import NO_END, PollFeeds, PollSpec, StreamDedup
 from transforms.stream_claims import guid_key
@@ -251,6 +251,7 @@ def run_stream(beam_argv: list[str], config: dict[str, Any] | None = None,
     streaming runner, instead of once per window."""
     if is_dask(beam_argv):
         raise ConfigError("newsbeam stream does not run on the DaskRunner (no windows, no streaming sources)")
+    limit_malloc_arenas()
     options = PipelineOptions(beam_argv)
     options.view_as(StandardOptions).streaming = True
     plan = plan_run(options, config)
