@@ -1,9 +1,8 @@
-"""Heavy tools are built once per worker thread, across bundles and DoFn copies."""
+"""Heavy tools are built once per worker process and lent to one DoFn at a time."""
 
 from __future__ import annotations
 
 import pickle
-import threading
 
 from transforms.worker_tools import WorkerTools
 
@@ -15,28 +14,26 @@ class _Tool:
         type(self).built += 1
 
 
-def test_a_tool_is_built_once_per_thread_across_pickled_copies_of_the_handle() -> None:
+def test_a_tool_given_back_is_lent_again_to_a_later_copy_of_the_handle() -> None:
     tools = WorkerTools()
-    first = tools.get("tool:a", _Tool)
-    copy = pickle.loads(pickle.dumps(tools))  # a DoFn deserialized for another bundle
-    del first  # the first bundle's DoFn is torn down
-    again = copy.get("tool:a", _Tool)
-    assert copy.get("tool:a", _Tool) is again
+    first = tools.borrow("tool:a", _Tool)
+    tools.give_back("tool:a", first)  # the first partition's DoFn is torn down
+    copy = pickle.loads(pickle.dumps(tools))  # the DoFn deserialized for the next partition
+    assert copy.borrow("tool:a", _Tool) is first
     assert _Tool.built == 1
-    assert copy.get("tool:b", _Tool) is not again  # another key, another tool
-    assert _Tool.built == 2
 
 
-def test_threads_get_tools_of_their_own() -> None:
+def test_a_borrowed_tool_is_never_lent_twice_at_once() -> None:
     tools = WorkerTools()
-    mine = tools.get("tool", object)
-    theirs: list[object] = []
-    thread = threading.Thread(target=lambda: theirs.append(tools.get("tool", object)))
-    thread.start()
-    thread.join()
-    assert theirs[0] is not mine
-    assert tools.get("tool", object) is mine
+    one, two = tools.borrow("tool", object), tools.borrow("tool", object)
+    assert one is not two  # two DoFn instances alive at once (e.g. two threads) get a tool each
+    tools.give_back("tool", one)
+    assert tools.borrow("tool", object) is one
+    assert tools.borrow("other", object) is not two  # another key, another tool
 
 
 def test_separate_pipelines_do_not_share_tools() -> None:
-    assert WorkerTools().get("tool", object) is not WorkerTools().get("tool", object)
+    a, b = WorkerTools(), WorkerTools()
+    tool = a.borrow("tool", object)
+    a.give_back("tool", tool)
+    assert b.borrow("tool", object) is not tool

@@ -48,8 +48,12 @@ class _EventsFn(beam.DoFn):
     def setup(self) -> None:
         from newsbeam.events import EXTRACTOR_VERSION, VisitEventExtractor
 
-        self._extractor = self._tools.get(f"visit-events:{EXTRACTOR_VERSION}", VisitEventExtractor)
+        self._key = f"visit-events:{EXTRACTOR_VERSION}"
+        self._extractor = self._tools.borrow(self._key, VisitEventExtractor)
         self._version = EXTRACTOR_VERSION
+
+    def teardown(self) -> None:
+        self._tools.give_back(self._key, self._extractor)
 
     def process(self, record: Record) -> Iterator[Record]:
         if record["kind"] != ARTICLE:

@@ -9,6 +9,7 @@ import apache_beam as beam
 from apache_beam.metrics import Metrics
 
 from newsbeam.extract import ExtractionError
+from newsbeam.memory import HeapTrimmer
 from transforms.envelope import ARTICLE, PAGE, Record, item_error
 from transforms.worker_tools import WorkerTools
 
@@ -28,14 +29,19 @@ class _ExtractFn(beam.DoFn):
     def setup(self) -> None:
         from newsbeam.extract import ArticleExtractor
 
-        self._extractor = self._tools.get(f"article-extractor:{self._backend}",
-                                          lambda: ArticleExtractor(backend=self._backend))
+        self._trimmer = HeapTrimmer()  # parsed pages are big: give freed pages back now and then
+        self._key = f"article-extractor:{self._backend}"
+        self._extractor = self._tools.borrow(self._key, lambda: ArticleExtractor(backend=self._backend))
+
+    def teardown(self) -> None:
+        self._tools.give_back(self._key, self._extractor)
 
     def process(self, record: Record) -> Iterator[Record]:
         if record["kind"] != PAGE:
             yield record
             return
         item = record["item"]
+        self._trimmer.tick()
         try:
             page = self._extractor.extract(record["html"], record["final_url"] or item["link"])
         except ExtractionError as exc:  # the page has no usable article text

@@ -1,14 +1,17 @@
-"""Heavy tools built once per worker thread, not once per bundle.
+"""Heavy tools built once per worker process, not once per bundle.
 
 The article extractor and the visit-event extractor take about a second to
 build (language model, gazetteers). Most runners call ``DoFn.setup()`` once
-per worker, but the DaskRunner calls it for every partition, so those
-builds repeated on every partition. A ``WorkerTools`` handle, made once
-when the pipeline is built and shipped inside the DoFns, finds the tools
-through Beam's ``apache_beam.utils.shared.Shared`` (a per-process map that
-keeps the most recently acquired object alive): one shared toolbox per
-process, one set of tools per thread in it (the tools are not shared
-across threads, so they need not be thread-safe).
+per worker, but the DaskRunner calls setup and teardown around every
+partition, so those builds repeated on every partition. A ``WorkerTools``
+handle, made once when the pipeline is built and shipped inside the DoFns,
+lends tools from a per-process pool found through Beam's
+``apache_beam.utils.shared.Shared`` (a per-process map that keeps the most
+recently acquired object alive). A DoFn borrows a tool in ``setup()`` and
+gives it back in ``teardown()``; a tool is lent to one DoFn instance at a
+time (and Beam runs a DoFn instance on one thread at a time), so tools need
+not be thread-safe, and the pool holds no more tools of a kind than there
+were DoFn instances alive at once.
 """
 
 from __future__ import annotations
@@ -22,28 +25,41 @@ from apache_beam.utils import shared
 T = TypeVar("T")
 
 
-class _Toolbox:
-    """The tools of one worker process, per thread: ``{key: tool}``."""
+class _Pool:
+    """Idle tools of one worker process: ``{key: [tool, ...]}``."""
 
     def __init__(self) -> None:
-        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._idle: dict[str, list[Any]] = {}
 
-    def get(self, key: str, build: Callable[[], T]) -> T:
-        tools: dict[str, Any] = self._local.__dict__.setdefault("tools", {})
-        if key not in tools:
-            tools[key] = build()
-        return tools[key]  # type: ignore[no-any-return]
+    def borrow(self, key: str, build: Callable[[], T]) -> T:
+        with self._lock:
+            idle = self._idle.get(key)
+            if idle:
+                return idle.pop()  # type: ignore[no-any-return]
+        return build()
+
+    def give_back(self, key: str, tool: Any) -> None:
+        with self._lock:
+            self._idle.setdefault(key, []).append(tool)
 
 
 class WorkerTools:
     """One handle for all of a pipeline's DoFns (one ``Shared`` token, so
-    that Beam keeps the toolbox alive between bundles)."""
+    that Beam keeps the pool alive between bundles)."""
 
     def __init__(self) -> None:
         self._handle = shared.Shared()
 
-    def get(self, key: str, build: Callable[[], T]) -> T:
-        """The tool under ``key`` (which must name its configuration),
-        built by ``build()`` the first time this thread asks."""
-        toolbox: _Toolbox = self._handle.acquire(_Toolbox)
-        return toolbox.get(key, build)
+    def _pool(self) -> _Pool:
+        pool: _Pool = self._handle.acquire(_Pool)
+        return pool
+
+    def borrow(self, key: str, build: Callable[[], T]) -> T:
+        """An idle tool under ``key`` (which must name its configuration),
+        or a new one from ``build()``. Call in ``DoFn.setup()``."""
+        return self._pool().borrow(key, build)
+
+    def give_back(self, key: str, tool: Any) -> None:
+        """Call in ``DoFn.teardown()``: the next setup in this process reuses it."""
+        self._pool().give_back(key, tool)
