@@ -1,8 +1,10 @@
 """Boilerplate removal: whole lines that are not article text.
 
 Rules come from ``configs/boilerplate.yaml`` (global and per publisher) and
-from lines learned from repetition within one publisher's articles
-(:func:`learn_repeated_lines`).
+from lines learned from repetition within one publisher's articles: the
+rule is :func:`learn_repeated` (stated on texts by :func:`learn_repeated_lines`);
+the pipeline applies it to hashed lines with :func:`learn_from_hashes`, so
+that article texts need not travel to the run-wide step.
 """
 
 from __future__ import annotations

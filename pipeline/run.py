@@ -10,11 +10,12 @@ from apache_beam.options.pipeline_options import PipelineOptions
 from apache_beam.runners.runner import PipelineState
 
 from newsbeam.config import resolve_path
+from newsbeam.memory import limit_malloc_arenas
 from newsbeam.samples import SampleServer
 from pipeline.build import build_pipeline
 from pipeline.commit import commit, recover
 from pipeline.plan import RunPlan, plan_run
-from pipeline.runners import is_dask, limit_malloc_arenas, prepare_dask, runner_name
+from pipeline.runners import is_dask, prepare_dask, runner_name
 
 _LOG = logging.getLogger(__name__)
 

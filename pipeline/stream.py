@@ -37,12 +37,13 @@ from apache_beam.options.pipeline_options import PipelineOptions, StandardOption
 from apache_beam.runners.runner import PipelineState
 
 from newsbeam.config import ConfigError
+from newsbeam.memory import limit_malloc_arenas
 from pipeline.build import add_stages
 from pipeline.commit import build_manifest, public_config, save_feed_state, save_syndication
 from pipeline.options import NewsbeamOptions
 from pipeline.plan import RUNS, STATE, RunPlan, plan_run
 from pipeline.run import serve_samples
-from pipeline.runners import is_dask, limit_malloc_arenas, runner_name, with_defaults
+from pipeline.runners import is_dask, runner_name, with_defaults
 from transforms.run_wide import SPILL_DIR
 from transforms.stream import NO_END, PollFeeds, PollSpec, StreamDedup
 from transforms.stream_claims import guid_key

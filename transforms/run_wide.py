@@ -134,9 +134,10 @@ class _DecideFn(beam.DoFn):
             else:
                 if self._thresholds is not None:
                     members.append(Member(record["article_id"], record["sig"], record.get("published_at")))
-                lines.setdefault(record["publisher"], []).append((record["article_id"], record["lines"]))
+                if self._learn is not None:
+                    lines.setdefault(record["publisher"], []).append((record["article_id"], record["lines"]))
         clusters = assign_clusters(members, self._earlier, self._thresholds) if self._thresholds else {}
-        learned = {pub: self._learn_publisher(arts, clusters) for pub, arts in lines.items()} if self._learn else {}
+        learned = {pub: self._learn_publisher(arts, clusters) for pub, arts in lines.items()}
         for record in keyed[1]:
             if record["kind"] == STUB:
                 yield self._decided(record, clusters, learned.get(record["publisher"]))

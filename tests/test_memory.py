@@ -1,4 +1,4 @@
-"""Process-level settings the runs make for their workers."""
+"""Heap settings the runs make for themselves and their workers."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from pipeline.runners import MALLOC_ARENAS, limit_malloc_arenas
+from newsbeam.memory import MALLOC_ARENAS, limit_malloc_arenas
 
 
 def test_malloc_arenas_are_capped_for_worker_processes(monkeypatch: pytest.MonkeyPatch) -> None:
