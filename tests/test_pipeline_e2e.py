@@ -118,12 +118,15 @@ def test_a_killed_run_leaves_nothing_visible_and_can_be_run_again(tmp_path: Path
     cmd = [sys.executable, "-m", "pipeline.cli", "run", "--config", str(cfg), "--out", str(out)]
     proc = subprocess.Popen(cmd, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             start_new_session=True)
+    def staged() -> list[Path]:  # articles parked in spill files, or Parquet files staged
+        return [p for p in (out / "_staging").rglob("*") if p.suffix in (".pkl", ".parquet")]
+
     deadline = time.time() + 60
-    while time.time() < deadline and not list((out / "_staging").rglob("*.parquet")):
+    while time.time() < deadline and not staged():
         time.sleep(0.2)
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
-    assert list((out / "_staging").rglob("*.parquet")), "the run was not killed mid-way"
+    assert staged(), "the run was not killed mid-way"
     assert read_dataset(out, "articles").num_rows == 0  # staged files are not part of the dataset
     assert not list((out / "_runs").glob("*.json")) if (out / "_runs").exists() else True
     done = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=300, check=False)
@@ -131,5 +134,5 @@ def test_a_killed_run_leaves_nothing_visible_and_can_be_run_again(tmp_path: Path
     articles = read_dataset(out, "articles")
     assert articles.num_rows == corpus.n_pages
     assert len(set(articles.column("article_id").to_pylist())) == corpus.n_pages
-    assert not list((out / "_staging").rglob("*.parquet"))
+    assert not staged()
     assert [m["balanced"] for m in manifests(out)] == [True]
