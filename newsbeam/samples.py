@@ -18,6 +18,7 @@ from urllib.parse import unquote, urlsplit
 def _handler(root: Path) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         server_version = "newsbeam-samples/1"
+        protocol_version = "HTTP/1.1"  # keep-alive: the fetcher reuses its connections, as with real servers
 
         def log_message(self, *args: object) -> None:  # quiet
             return

@@ -132,6 +132,7 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     disable_nagle_algorithm = True
     server: _Server
+    _counted: str | None = None  # the Host of a request that counts as active
 
     def log_message(self, format: str, *args: Any) -> None:
         pass
@@ -149,11 +150,21 @@ class _Handler(BaseHTTPRequestHandler):
             for key in (host, "*"):  # "*": all hosts together
                 self.owner.active[key] += 1
                 self.owner.max_active[key] = max(self.owner.max_active[key], self.owner.active[key])
+        self._counted = host
         try:
             self._dispatch(parts.path, query, nth)
         except OSError:
             self.close_connection = True
         finally:
+            self._leave()
+
+    def _leave(self) -> None:
+        """The request stops counting as active. ``reply`` calls this before
+        the last write: once the client has the last byte it may start its
+        next request, possibly before this thread runs again, and that is
+        not two requests at once."""
+        host, self._counted = self._counted, None
+        if host is not None:
             with self.owner.lock:
                 self.owner.active[host] -= 1
                 self.owner.active["*"] -= 1
@@ -186,8 +197,11 @@ class _Handler(BaseHTTPRequestHandler):
         headers.setdefault("Content-Length", str(len(body)))
         for name, value in headers.items():
             self.send_header(name.replace("_", "-"), value)
+        if not body:
+            self._leave()
         self.end_headers()
         if body:
+            self._leave()
             self.wfile.write(body)
 
     def redirect(self, location: str, code: int = 302) -> None:
