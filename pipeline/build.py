@@ -48,7 +48,7 @@ def build_pipeline(options: PipelineOptions, plan: RunPlan | None = None) -> bea
     the options when not given). Nothing runs until ``.run()``."""
     plan = plan or plan_run(options)
     pipeline = beam.Pipeline(options=options)
-    records = pipeline | "ReadFeeds" >> ReadFeeds(plan.sources, plan.config["fetch"], plan.validators)
+    records = pipeline | "ReadFeeds" >> ReadFeeds(plan.sources, plan.config["fetch"], plan.validators, plan.archives)
     flush_rows = int(plan.config["pipeline"]["flush_rows"])
     (
         add_stages(records, plan, FileSystems.join(plan.staging_dir, SPILL_DIR))

@@ -88,13 +88,15 @@ def build_manifest(plan: RunPlan, moves: list[tuple[str, str]], records: list[di
         dataset = next(d for d in DATASETS if f"/{d}/" in src.replace("\\", "/"))
         rows[dataset] += _num_rows(src)
     item_errors, by_stage = _item_errors(moves)
-    feeds = [r for r in records if r["kind"] == "feed"]
+    feeds = [r for r in records if r["kind"] == "feed" and not r.get("archive")]
+    archives = [r for r in records if r["kind"] == "feed" and r.get("archive")]
     dups = Counter(r["reason"] for r in records if r["kind"] == "duplicate")
     counts: dict[str, Any] = {
         "feeds_read": len(feeds),
         "feeds_unchanged": sum(1 for f in feeds if f.get("status") == "not_modified"),
         "feed_errors": by_stage.get("feed", 0),
-        "items_seen": sum(int(f.get("items") or 0) for f in feeds),
+        "archives_read": len(archives),
+        "items_seen": sum(int(f.get("items") or 0) for f in feeds + archives),
         "duplicates_skipped": dups["same_url"] + dups["same_guid"],
         "already_processed": dups["already_processed"],
         "articles_written": rows["articles"],
@@ -122,7 +124,8 @@ def build_manifest(plan: RunPlan, moves: list[tuple[str, str]], records: list[di
             ),
             key=lambda r: (r["publisher"], r["line"]),
         ),
-        "settings": {"sources": plan.sources, "output": plan.out_dir, "config": public_config(plan.config)},
+        "settings": {"sources": plan.sources, "archives": list(plan.archives), "output": plan.out_dir,
+                     "config": public_config(plan.config)},
     }
 
 
@@ -136,7 +139,8 @@ def save_feed_state(plan: RunPlan, records: list[dict[str, Any]]) -> None:
     from newsbeam.fetch import FeedStateStore
 
     store = FeedStateStore(FileSystems.join(plan.out_dir, STATE))
-    for feed in (r for r in records if r["kind"] == "feed" and r.get("status") in ("ok", "malformed")):
+    read = (r for r in records if r["kind"] == "feed" and not r.get("archive"))
+    for feed in (r for r in read if r.get("status") in ("ok", "malformed")):
         store.put(feed["feed_url"], etag=feed.get("etag"), last_modified=feed.get("last_modified"),
                   content_sha1=feed.get("content_sha1"))
     store.save()

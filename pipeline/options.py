@@ -17,6 +17,10 @@ class NewsbeamOptions(PipelineOptions):
         parser.add_argument("--feed", dest="feed", action="append", default=None,
                             help="a feed source: http(s) URL, local path or glob, or Beam filesystem path; repeatable. "
                                  "Replaces the config's feeds.")
+        parser.add_argument("--warc", dest="warc", action="append", default=None,
+                            help="a WARC archive of stored pages (.warc or .warc.gz; path, glob or Beam filesystem "
+                                 "path), processed like fetched pages without requests; repeatable. Batch only. "
+                                 "Like --feed, replaces the config's sources.")
         parser.add_argument("--feeds-file", "--feeds_file", dest="feeds_file", default=None,
                             help="a file with one feed source per line (# comments allowed)")
         parser.add_argument("--out", dest="out", default=None,

@@ -28,6 +28,7 @@ class RunPlan:
     config: dict[str, Any]
     sources: list[str]
     started_at: dt.datetime
+    archives: tuple[str, ...] = ()  # WARC archives of stored pages
     known_ids: frozenset[str] = frozenset()
     validators: dict[str, dict[str, Any]] = field(default_factory=dict)
     # Earlier runs' articles with their near-duplicate cluster and MinHash
@@ -56,11 +57,7 @@ def read_sources_file(path: str) -> list[str]:
     return [x.strip() for x in lines if x.strip() and not x.strip().startswith("#")]
 
 
-def _sources(cfg: dict[str, Any], opts: NewsbeamOptions) -> list[str]:
-    sources = list(opts.feed) if opts.feed else list(cfg.get("feeds") or [])
-    feeds_file = opts.feeds_file or cfg.get("feeds_file")
-    if feeds_file:
-        sources += read_sources_file(feeds_file)
+def _resolved(cfg: dict[str, Any], sources: list[str]) -> list[str]:
     resolved = []
     for src in sources:
         if "://" in src:
@@ -69,6 +66,24 @@ def _sources(cfg: dict[str, Any], opts: NewsbeamOptions) -> list[str]:
             path = resolve_path(cfg, src) if not any(c in src for c in "*?[") else src
             resolved.append(str(path))
     return list(dict.fromkeys(resolved))
+
+
+def _sources(cfg: dict[str, Any], opts: NewsbeamOptions) -> list[str]:
+    """The feeds: ``--feed`` replaces the config's feeds, ``--feeds-file``
+    its feeds file; ``--warc`` alone replaces both (only the archive runs)."""
+    from_config = not opts.warc
+    sources = list(opts.feed) if opts.feed else list(cfg.get("feeds") or []) if from_config else []
+    feeds_file = opts.feeds_file or (cfg.get("feeds_file") if from_config else None)
+    if feeds_file:
+        sources += read_sources_file(feeds_file)
+    return _resolved(cfg, sources)
+
+
+def _archives(cfg: dict[str, Any], opts: NewsbeamOptions) -> tuple[str, ...]:
+    """``--warc`` replaces the config's archives; ``--feed`` or ``--feeds-file`` alone drops them."""
+    from_config = not (opts.feed or opts.feeds_file)
+    archives = list(opts.warc) if opts.warc else list(cfg.get("warcs") or []) if from_config else []
+    return tuple(_resolved(cfg, archives))
 
 
 def _overrides(opts: NewsbeamOptions) -> dict[str, Any]:
@@ -131,6 +146,7 @@ def plan_run(options: PipelineOptions, config: dict[str, Any] | None = None) -> 
         config=cfg,
         sources=_sources(cfg, opts),
         started_at=now,
+        archives=_archives(cfg, opts),
         known_ids=known_item_ids(out_dir),
         validators=read_feed_state(out_dir),
         earlier_signatures=_earlier_signatures(cfg, out_dir),

@@ -256,6 +256,8 @@ def run_stream(beam_argv: list[str], config: dict[str, Any] | None = None,
     options = PipelineOptions(beam_argv)
     options.view_as(StandardOptions).streaming = True
     plan = plan_run(options, config)
+    if plan.archives:
+        raise ConfigError("WARC archives (--warc, warcs:) are read by newsbeam run; a stream polls feeds only")
     settings = StreamSettings(options, plan.config)
     recover_streams(plan.out_dir)
     with ExitStack() as stack:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pyarrow as pa
 import pytest
@@ -90,3 +91,42 @@ def test_dask_output_equals_direct_output_row_for_row(direct_out: Path, tmp_path
         direct, dask = read_dataset(direct_out, name), read_dataset(out, name)
         assert direct.num_rows > 0
         assert _comparable(dask, drop) == _comparable(direct, drop), name
+
+
+def _archive_of(articles: list[dict[str, Any]], path: Path) -> None:
+    """The demo's article pages, stored in a WARC as a crawler would have them."""
+    from newsbeam.archive import StoredPage, write_warc
+
+    pages = []
+    for article in articles:
+        parts = urlsplit(article["url"])
+        file = REPO / "samples" / "site" / parts.netloc / parts.path.lstrip("/")
+        pages.append(StoredPage(article["url"], (file / "index.html" if file.is_dir() else file).read_bytes()))
+    pages.append(StoredPage(pages[0].url + "?gone", b"<html>gone</html>", status="410 Gone"))
+    with path.open("wb") as fh:
+        write_warc(fh, pages)
+
+
+def test_the_same_pages_from_a_warc_archive_give_the_same_articles(direct_out: Path, tmp_path: Path) -> None:
+    """``--warc``: no feed and no fetch (nothing is served and loopback is
+    refused), yet every article equals the one fetched from the demo site."""
+    direct = {a["article_id"]: a for a in read_dataset(direct_out, "articles").to_pylist()}
+    archive = tmp_path / "pages.warc.gz"
+    _archive_of(list(direct.values()), archive)
+    out = tmp_path / "from-warc"
+    for _ in range(2):  # the second run adds nothing
+        done = newsbeam("run", "--config", "configs/defaults.yaml", "--warc", str(archive), "--out", str(out))
+        assert done.returncode == 0, done.stderr[-3000:]
+    first, second = manifests(out)
+    assert first["balanced"] and first["counts"]["archives_read"] == 1 and first["counts"]["feeds_read"] == 0
+    assert first["counts"]["items_seen"] == len(direct) + 1
+    assert first["counts"]["articles_written"] == len(direct)
+    assert first["counts"]["errors_by_stage"] == {"fetch": 1}  # the 410, and nothing fetched over the network
+    assert second["balanced"] and second["counts"]["articles_written"] == 0
+    assert second["counts"]["already_processed"] == len(direct) + 1
+    same = ("url", "canonical_url", "publisher", "title", "authors", "language", "text", "removed_boilerplate",
+            "word_count")
+    for row in read_dataset(out, "articles").to_pylist():
+        assert {k: row[k] for k in same} == {k: direct[row["article_id"]][k] for k in same}
+        assert row["feed_url"] == str(archive)
+    assert read_dataset(out, "visit_events").num_rows > 0

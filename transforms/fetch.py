@@ -18,6 +18,7 @@ from apache_beam.metrics import Metrics
 from newsbeam.fetch import FetchResult
 from transforms.dedup import passthrough_key
 from transforms.envelope import ITEM, PAGE, Record, item_error
+from transforms.read_archives import archived_pages
 
 
 class _FetchGroupFn(beam.DoFn):
@@ -44,10 +45,15 @@ class _FetchGroupFn(beam.DoFn):
 
     def process(self, keyed: tuple[Any, Iterable[Record]]) -> Iterator[Record]:
         items: list[Record] = []
+        archived: list[Record] = []
         for record in keyed[1]:
-            if record["kind"] == ITEM:
-                items.append(record)
+            if record["kind"] != ITEM:
+                yield record
             else:
+                (archived if record.get("archive") else items).append(record)
+        if archived:  # stored pages: read from their archive, not fetched
+            for record in archived_pages(archived, self._fetcher.config.max_bytes, self._fetcher.decoder):
+                (self.fetched if record["kind"] == PAGE else self.failed).inc()
                 yield record
         chunks = [items[i:i + self._chunk] for i in range(0, len(items), self._chunk)]
         pending = self._start(chunks[0]) if chunks else None

@@ -1,4 +1,4 @@
-"""Stage 1: read feeds (http(s) URLs, local paths and globs, Beam filesystems)."""
+"""Stage 1: read feeds (http(s) URLs, local paths and globs, Beam filesystems), and WARC archives."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from apache_beam.io.filesystems import FileSystems
 from apache_beam.metrics import Metrics
 
 from transforms.envelope import FEED, ITEM, Record, error_record
+from transforms.read_archives import ArchiveSource, IndexArchives
 
 _LOG = logging.getLogger(__name__)
 
@@ -28,7 +29,7 @@ def is_url(source: str) -> bool:
 SOURCE_SLOTS = 64
 
 
-def source_slots(sources: list[str], slots: int = SOURCE_SLOTS) -> list[list[str]]:
+def source_slots(sources: list[Any], slots: int = SOURCE_SLOTS) -> list[list[Any]]:
     """``sources`` dealt into ``slots`` lists (some of them empty)."""
     return [sources[i::slots] for i in range(max(slots, 1))]
 
@@ -44,7 +45,11 @@ class _ExpandSourcesFn(beam.DoFn):
         for source in slot:
             yield from self._expand(source)
 
-    def _expand(self, source: str) -> Iterator[Any]:
+    def _expand(self, source: str | ArchiveSource) -> Iterator[Any]:
+        if isinstance(source, ArchiveSource):
+            for found in self._expand(source.path):
+                yield ArchiveSource(found) if isinstance(found, str) else found
+            return
         if is_url(source):
             yield source
             return
@@ -80,8 +85,8 @@ class _ReadFeedFn(beam.DoFn):
     def teardown(self) -> None:
         self._fetcher.close()
 
-    def process(self, source: Any) -> Iterator[Record]:
-        if isinstance(source, dict):  # a dead letter from the previous step
+    def process(self, source: Any) -> Iterator[Any]:
+        if isinstance(source, (dict, ArchiveSource)):  # a dead letter, or an archive for the next step
             yield source
             return
         try:
@@ -155,15 +160,17 @@ class _ReadFeedFn(beam.DoFn):
 
 
 class ReadFeeds(beam.PTransform):
-    """Feed sources -> feed summaries, items and dead letters.
+    """Feed sources (and WARC ``archives``) -> feed summaries, items and dead letters.
 
     ``validators`` holds what the previous runs saw of each feed (ETag,
     Last-Modified, content hash): an unchanged feed yields no items.
+    Archives give one item per stored response (``transforms.read_archives``).
     """
 
-    def __init__(self, sources: list[str], fetch_cfg: dict[str, Any], validators: dict[str, dict[str, Any]]) -> None:
+    def __init__(self, sources: list[str], fetch_cfg: dict[str, Any], validators: dict[str, dict[str, Any]],
+                 archives: tuple[str, ...] = ()) -> None:
         super().__init__()
-        self._sources = sources
+        self._sources: list[str | ArchiveSource] = [*sources, *map(ArchiveSource, archives)]
         self._fetch_cfg = fetch_cfg
         self._validators = validators
 
@@ -174,4 +181,5 @@ class ReadFeeds(beam.PTransform):
             | "ExpandGlobs" >> beam.ParDo(_ExpandSourcesFn())
             | "SpreadFeeds" >> beam.Reshuffle()
             | "ReadAndParse" >> beam.ParDo(_ReadFeedFn(self._fetch_cfg, self._validators))
+            | "ReadArchives" >> IndexArchives()
         )
