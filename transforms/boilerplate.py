@@ -18,9 +18,12 @@ LEARNED = "learned"  # a record: one learned boilerplate line of a publisher
 
 
 def recount(article: dict[str, Any], text: str, removed: list[str]) -> None:
+    """The article with boilerplate ``removed``: its text, the removed lines and its word count."""
+    if removed:
+        article["removed_boilerplate"] = list(article.get("removed_boilerplate") or []) + removed
+    if text != article.get("text") or "word_count" not in article:
+        article["word_count"] = len(text.split())
     article["text"] = text
-    article["removed_boilerplate"] = list(article.get("removed_boilerplate") or []) + removed
-    article["word_count"] = len(text.split())
 
 
 class _StripRulesFn(beam.DoFn):

@@ -59,8 +59,10 @@ def _by_item_id(record: Record) -> tuple[str, Record]:
 
 
 def _by_guid(record: Record) -> tuple[str, Record]:
-    if record["kind"] == ITEM and record.get("guid"):
-        return f"{record['publisher']}|{record['guid']}", record
+    if record["kind"] == ITEM:
+        # Without a guid, its canonical URL (unique after the URL step) keys it alone.
+        guid = record.get("guid")
+        return (f"{record['publisher']}|{guid}" if guid else f"~url|{record['item_id']}"), record
     return passthrough_key(record), record
 
 
