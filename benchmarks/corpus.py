@@ -166,3 +166,23 @@ def build_corpus(root: Path, n_pages: int, hosts: int = 4, seed: int = 7, per_fe
             feed.write_text(_rss(items[host][k:k + per_feed], host), encoding="utf-8")
             feeds.append(feed)
     return Corpus(root=site, feeds=feeds, hosts=names, n_pages=n_pages)
+
+
+def archive_corpus(corpus: Corpus, per_file: int = 500, gzip: bool = False) -> list[Path]:
+    """The corpus's pages stored as WARC files (``root/../warc``), as a
+    crawler would have archived them, ``per_file`` responses a file
+    (``.warc``, or ``.warc.gz`` with ``gzip``)."""
+    from newsbeam.archive import StoredPage, write_warc
+
+    out = corpus.root.parent / "warc"
+    out.mkdir(exist_ok=True)
+    pages = sorted(corpus.root.rglob("story-*.html"), key=lambda p: int(p.stem.split("-")[1]))
+    files = []
+    for k in range(0, len(pages), per_file):
+        path = out / f"pages-{k // per_file:05d}.warc{'.gz' if gzip else ''}"
+        stored = (StoredPage(f"http://{p.relative_to(corpus.root).as_posix()}", p.read_bytes())
+                  for p in pages[k:k + per_file])
+        with path.open("wb") as fh:
+            write_warc(fh, stored, gzip=gzip)
+        files.append(path)
+    return files
