@@ -309,3 +309,20 @@ def test_a_flood_of_copies_is_one_cluster_with_linear_candidate_pairs(signer: Si
     assert len(pairs) <= bands * len(members)
     result = assign_clusters(members, [], Thresholds())
     assert {a.cluster_id for a in result.values()} == {"copy-0000"}
+
+
+def test_signatures_are_saved_in_row_groups_and_read_back_whole(tmp_path: Path) -> None:
+    import pyarrow.parquet as pq
+
+    from newsbeam.syndication.store import SIGNATURES_DIR, STATE, _saved_signatures
+
+    signer = Signer(num_perm=16)
+    sigs = {f"a{i}": signer.sign(f"story number {i} about a visit to country {i % 7}\nline two {i}") for i in range(25)}
+    records = [signature_record({"article_id": k, "published_at": None}, sig, 16) for k, sig in sigs.items()]
+    records.insert(3, {"kind": "feed", "feed_url": "x"})  # other records are passed over
+    assert save_signatures(str(tmp_path), "run1", records, batch_rows=10) == 25
+    saved = pq.ParquetFile(tmp_path / STATE / SIGNATURES_DIR / "run1.parquet")
+    assert saved.metadata.num_row_groups == 3 and saved.metadata.num_rows == 25
+    assert _saved_signatures(str(tmp_path), 16) == sigs
+    assert save_signatures(str(tmp_path), "run2", records[3:4]) == 0
+    assert not (tmp_path / STATE / SIGNATURES_DIR / "run2.parquet").exists()

@@ -17,11 +17,13 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-from collections.abc import Iterable
+import itertools
+from collections.abc import Iterable, Iterator
 from typing import Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.parquet as pq
 from apache_beam.io.filesystems import FileSystems
 
 from newsbeam.parquet import read_table, table_from_rows, write_table
@@ -75,14 +77,19 @@ def _read_rows(paths: Iterable[str], columns: list[str]) -> list[dict[str, Any]]
     return rows
 
 
-def _write_atomic(table: pa.Table, path: str) -> None:
+def _temp_beside(path: str) -> str:
+    """A temporary name in ``path``'s folder (made when missing), renamed to ``path`` once written."""
     folder, name = path.rstrip("/").rsplit("/", 1)
-    tmp = FileSystems.join(folder, f"_{name}.tmp")
     if not FileSystems.exists(folder):
         try:
             FileSystems.mkdirs(folder)
         except OSError:
             pass
+    return FileSystems.join(folder, f"_{name}.tmp")
+
+
+def _write_atomic(table: pa.Table, path: str) -> None:
+    tmp = _temp_beside(path)
     write_table(table, tmp)
     FileSystems.rename([tmp], [path])
 
@@ -97,20 +104,40 @@ def signature_record(article: dict[str, Any], sig: Signature, num_perm: int) -> 
     }
 
 
-def save_signatures(out_dir: str, run_id: str, records: Iterable[dict[str, Any]]) -> int:
-    """Saves the run's ``signature`` records; returns how many."""
-    rows = []
+def save_signatures(out_dir: str, run_id: str, records: Iterable[dict[str, Any]], batch_rows: int = 1000) -> int:
+    """Saves the run's ``signature`` records, a row group per ``batch_rows``
+    written as it is made (a run's signatures are never all held decoded at
+    once); returns how many."""
+    batches = _signature_batches(records, batch_rows)
+    first = next(batches, None)
+    if first is None:
+        return 0
+    path = FileSystems.join(out_dir, STATE, SIGNATURES_DIR, f"{run_id}.parquet")
+    tmp, count = _temp_beside(path), 0
+    with FileSystems.create(tmp) as fh, pq.ParquetWriter(fh, _SIGNATURES, compression="zstd") as writer:
+        for batch in itertools.chain([first], batches):
+            writer.write_batch(batch)
+            count += batch.num_rows
+    FileSystems.rename([tmp], [path])
+    return count
+
+
+def _signature_batches(records: Iterable[dict[str, Any]], size: int) -> Iterator[pa.RecordBatch]:
+    columns: dict[str, list[Any]] = {f.name: [] for f in _SIGNATURES}
     for r in records:
         if r.get("kind") != SIGNATURE:
             continue
         published = r.get("published_at")
-        rows.append({**r, "hashvalues": base64.b64decode(r["hashvalues"]),
-                     "shingles": base64.b64decode(r.get("shingles") or ""),
-                     "published_at": dt.datetime.fromisoformat(published) if isinstance(published, str) else published})
-    if rows:
-        table = pa.Table.from_pydict({f.name: [row.get(f.name) for row in rows] for f in _SIGNATURES}, _SIGNATURES)
-        _write_atomic(table, FileSystems.join(out_dir, STATE, SIGNATURES_DIR, f"{run_id}.parquet"))
-    return len(rows)
+        row = {**r, "hashvalues": base64.b64decode(r["hashvalues"]),
+               "shingles": base64.b64decode(r.get("shingles") or ""),
+               "published_at": dt.datetime.fromisoformat(published) if isinstance(published, str) else published}
+        for name, values in columns.items():
+            values.append(row.get(name))
+        if len(columns["article_id"]) >= size:
+            yield pa.RecordBatch.from_pydict(columns, schema=_SIGNATURES)
+            columns = {f.name: [] for f in _SIGNATURES}
+    if columns["article_id"]:
+        yield pa.RecordBatch.from_pydict(columns, schema=_SIGNATURES)
 
 
 def _saved_signatures(out_dir: str, num_perm: int) -> dict[str, Signature]:
