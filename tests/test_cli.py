@@ -29,6 +29,7 @@ def seed_gold(shared: Path) -> list[dict[str, Any]]:
         (["run", "--max-polls", "x"], "--max-polls"),
         (["frobnicate"], "frobnicate"),
         (["extract"], "FILE_OR_URL"),
+        (["stream", "--warc", "pages.warc.gz", "--max-polls", "1"], "--warc"),
     ],
 )
 def test_a_bad_command_line_exits_2_with_one_line(args: list[str], named: str) -> None:

@@ -27,3 +27,17 @@ def test_config_feeds_are_used_without_flags_and_out_overrides(tmp_path: Path) -
     assert plan.sources == ["https://config.example.com/feed"]  # repeated sources are read once
     assert plan.out_dir == str(tmp_path)
     assert plan.run_id and plan.ingest_date == plan.started_at.date().isoformat()
+
+
+def test_warc_flags_replace_the_config_sources_and_config_warcs_are_read_without_flags(tmp_path: Path) -> None:
+    cfg = {**defaults(), "feeds": ["https://config.example.com/feed"], "warcs": ["gs://bucket/config-*.warc.gz"],
+           "output": str(tmp_path / "out")}
+    only_warc = plan_run(PipelineOptions(["--warc", "gs://bucket/a.warc.gz", "--warc", "gs://bucket/b-*.warc"]), cfg)
+    assert only_warc.archives == ("gs://bucket/a.warc.gz", "gs://bucket/b-*.warc") and only_warc.sources == []
+    only_feed = plan_run(PipelineOptions(["--feed", "https://flag.example.com/rss"]), cfg)
+    assert only_feed.archives == () and only_feed.sources == ["https://flag.example.com/rss"]
+    both = plan_run(PipelineOptions(["--feed", "https://flag.example.com/rss", "--warc", "gs://bucket/a.warc"]), cfg)
+    assert both.sources == ["https://flag.example.com/rss"] and both.archives == ("gs://bucket/a.warc",)
+    from_config = plan_run(PipelineOptions([]), cfg)
+    assert from_config.sources == ["https://config.example.com/feed"]
+    assert from_config.archives == ("gs://bucket/config-*.warc.gz",)
