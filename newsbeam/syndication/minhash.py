@@ -16,7 +16,6 @@ import zlib
 from dataclasses import dataclass
 
 import numpy as np
-from datasketch import MinHash
 
 SCHEME = "affine32"
 SEED = 1
@@ -55,7 +54,7 @@ class Signer:
         self.num_perm = num_perm
         self.shingle_words = shingle_words
         self._words = re.compile(r"\w+", re.UNICODE)
-        self._permutations = MinHash(num_perm=num_perm, seed=SEED, scheme=SCHEME).permutations
+        self._a, self._b = affine32_permutations(num_perm, SEED)
         self._token_hash = _TokenHashes()
 
     def tokens(self, text: str) -> list[str]:
@@ -98,10 +97,7 @@ class Signer:
 
     def sign(self, text: str) -> Signature:
         hashes = self.shingle_hashes(text)
-        mh = MinHash(num_perm=self.num_perm, permutations=self._permutations, scheme=SCHEME, hashfunc=_as_is)
-        if len(hashes):
-            mh.update_batch(hashes)
-        values = np.asarray(mh.hashvalues, dtype="<u4").tobytes()
+        values = min_hashes(hashes, self._a, self._b).astype("<u4").tobytes()
         return Signature(values, len(hashes), hashes.astype("<u4").tobytes())
 
 
@@ -119,16 +115,40 @@ class _TokenHashes(dict[str, int]):
 
 def _combine(windows: np.ndarray) -> np.ndarray:
     """One uint32 per row: ``((t0 * P + t1) * P + t2) * P + t3`` mod 2^32,
-    plus the row width (datasketch mixes the result before permuting)."""
+    plus the row width (the MinHash pre-mixes the result before permuting)."""
     h = np.zeros(windows.shape[0], dtype=np.uint32)
     for j in range(windows.shape[1]):
         h = h * _PRIME + windows[:, j]
     return h + np.uint32(windows.shape[1])
 
 
-def _as_is(value: int) -> int:
-    """The shingles are hashed already (to keep their hashes for exact checks)."""
-    return value
+def affine32_permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """The ``(a, b)`` of ``num_perm`` permutations ``h -> a * h + b mod 2^32``
+    (``a`` odd, so each is a bijection), drawn as datasketch draws its
+    ``affine32`` scheme's: signatures equal ``datasketch.MinHash``'s (a test
+    checks), without importing datasketch (and scipy) into every worker."""
+    gen = np.random.RandomState(seed)
+    a = gen.randint(0, 1 << 31, num_perm, dtype=np.uint32) * np.uint32(2) + np.uint32(1)
+    b = gen.randint(0, 1 << 32, num_perm, dtype=np.uint32)
+    return a, b
+
+
+def _fmix32(h: np.ndarray) -> np.ndarray:
+    """MurmurHash3's 32-bit finalizer (a bijection that spreads structured input), wrapping arithmetic."""
+    h = h ^ (h >> np.uint32(16))
+    h = h * np.uint32(0x85EBCA6B)
+    h = h ^ (h >> np.uint32(13))
+    h = h * np.uint32(0xC2B2AE35)
+    return h ^ (h >> np.uint32(16))
+
+
+def min_hashes(hashes: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The MinHash values of a set of 32-bit hashes: for each permutation the
+    least permuted (pre-mixed) hash; all ones for an empty set."""
+    if not len(hashes):
+        return np.full(len(a), 0xFFFFFFFF, dtype=np.uint32)
+    mixed = _fmix32(hashes.astype(np.uint32).reshape(-1, 1))
+    return np.asarray((mixed * a + b).min(axis=0), dtype=np.uint32)
 
 
 def similarity(a: Signature, b: Signature) -> tuple[float, float]:
