@@ -22,7 +22,6 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from apache_beam.io.filesystems import FileSystems
 
@@ -174,6 +173,8 @@ def write_visits_snapshot(out_dir: str) -> int:
     are grouped by destination first, so the result is the same), and only
     the articles that have events are read: memory follows the largest
     country's events, not the whole history as Python rows."""
+    import pyarrow.compute as pc  # here: workers import this module and never need it
+
     events = _read_columns(_dataset_files(out_dir, "visit_events"), list(_EVENT_COLUMNS), VISIT_EVENTS)
     rows: list[dict[str, Any]] = []
     if events is not None and events.num_rows:
@@ -200,6 +201,8 @@ def _read_columns(paths: Iterable[str], columns: list[str], schema: pa.Schema) -
 
 
 def _articles_of(out_dir: str, article_ids: pa.ChunkedArray) -> dict[str, dict[str, Any]]:
+    import pyarrow.compute as pc
+
     wanted = pc.unique(article_ids)
     found: dict[str, dict[str, Any]] = {}
     columns = ["article_id", "cluster_id", "published_at", "fetched_at", "publisher"]
