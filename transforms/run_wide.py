@@ -44,7 +44,10 @@ from transforms.envelope import ARTICLE, STUB, Record
 
 SPILL_DIR = "_spill"
 _ALL_STUBS = "run"  # the one key under which all of the run's stubs meet
-ARTICLES_PER_SPILL_FILE = 200  # also the most articles one restore step reads at once
+# Also the most articles one restore step reads at once, and the grain of the
+# restore + events stage: each file is one group, and runners deal groups to
+# workers whole (50: a 2,000-article run is ~40 groups, not ~10 uneven ones).
+ARTICLES_PER_SPILL_FILE = 50
 _LENGTH_BYTES = 8
 
 
