@@ -26,9 +26,8 @@ from dataclasses import dataclass
 from typing import IO
 
 from newsbeam.fetch.charset import TextDecoder
+from newsbeam.fetch.fetcher import PAGE_TYPES
 from newsbeam.fetch.result import FetchError
-
-PAGE_TYPES = frozenset({"text/html", "application/xhtml+xml"})
 
 
 @dataclass(frozen=True)
@@ -54,10 +53,6 @@ class ArchiveError(ValueError):
     def __init__(self, error_type: str, message: str) -> None:
         super().__init__(message)
         self.error_type = error_type
-
-
-def is_archive(path: str) -> bool:
-    return path.lower().endswith((".warc", ".warc.gz"))
 
 
 def _warc_date(value: str | None) -> dt.datetime | None:
@@ -111,9 +106,9 @@ def read_response(stream: IO[bytes], offset: int, max_bytes: int, decoder: TextD
         content_type = record.http_headers.get_header("Content-Type")
         _check(status, content_type)
         body = record.content_stream().read(max_bytes + 1)
+    except ArchiveError:
+        raise
     except (ArchiveLoadFailed, ValueError, EOFError, OSError) as exc:
-        if isinstance(exc, ArchiveError):
-            raise
         raise ArchiveError("malformed_archive", f"record at offset {offset}: {type(exc).__name__}: {exc}") from exc
     if len(body) > max_bytes:
         raise ArchiveError("too_large", f"archived body is larger than {max_bytes} bytes")
