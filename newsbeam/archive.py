@@ -39,14 +39,6 @@ class ArchivedResponse:
     captured_at: dt.datetime | None
 
 
-@dataclass(frozen=True)
-class ArchivedPage:
-    """An archived page's decoded text and its HTTP status."""
-
-    status: int
-    text: str
-
-
 class ArchiveError(ValueError):
     """An archive, or one of its records, that cannot be read; ``error_type`` names the kind."""
 
@@ -88,8 +80,8 @@ def index_warc(stream: IO[bytes]) -> Iterator[ArchivedResponse]:
         raise ArchiveError("malformed_archive", f"{type(exc).__name__}: {exc}") from exc
 
 
-def read_response(stream: IO[bytes], offset: int, max_bytes: int, decoder: TextDecoder) -> ArchivedPage:
-    """The page stored in the response record at ``offset``: status 2xx, an
+def read_response(stream: IO[bytes], offset: int, max_bytes: int, decoder: TextDecoder) -> str:
+    """The page (decoded text) stored in the response record at ``offset``: status 2xx, an
     HTML type, at most ``max_bytes`` after decoding chunks and compression.
     Raises ArchiveError with the fetcher's error types (``http_404``,
     ``unsupported_content_type``, ``too_large``, ``decode_error``) or
@@ -116,7 +108,7 @@ def read_response(stream: IO[bytes], offset: int, max_bytes: int, decoder: TextD
         text, _codec = decoder.decode(body, content_type)
     except FetchError as exc:
         raise ArchiveError(exc.error_type, exc.message) from exc
-    return ArchivedPage(status, text)
+    return text
 
 
 def _check(status: int, content_type: str | None) -> None:

@@ -37,7 +37,7 @@ def _warc(pages: list[StoredPage], gz: bool) -> io.BytesIO:
 
 def _outcome(stream: io.BytesIO, offset: int) -> str:
     try:
-        return read_response(stream, offset, 1000, TextDecoder()).text
+        return read_response(stream, offset, 1000, TextDecoder())
     except ArchiveError as exc:
         return exc.error_type
 

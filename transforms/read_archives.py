@@ -110,9 +110,9 @@ def archived_pages(items: Iterable[Record], max_bytes: int, decoder: Any) -> Ite
             for item in group:
                 where = item["archive"]
                 try:
-                    page = read_response(stream, where["offset"], max_bytes, decoder)
+                    html = read_response(stream, where["offset"], max_bytes, decoder)
                 except ArchiveError as exc:
                     yield item_error("fetch", item, exc.error_type, str(exc))
                     continue
-                yield {"kind": PAGE, "item": item, "html": page.text, "final_url": item["link"],
+                yield {"kind": PAGE, "item": item, "html": html, "final_url": item["link"],
                        "fetched_at": where["captured_at"] or dt.datetime.now(dt.timezone.utc)}

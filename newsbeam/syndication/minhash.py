@@ -3,7 +3,7 @@
 Each line is folded to lower-case word tokens (punctuation and spacing do
 not matter), then cut into overlapping ``k``-word shingles. The
 signature is ``num_perm`` 32-bit minimum hash values (datasketch's
-``affine32`` scheme) plus the number of distinct shingles, which lets us
+``affine32`` scheme, written out: :func:`min_hashes`) plus the number of distinct shingles, which lets us
 estimate containment as well as Jaccard similarity (a truncated copy is
 contained in the full story while its Jaccard similarity is low).
 """
@@ -17,7 +17,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-SCHEME = "affine32"
 SEED = 1
 SHINGLE_WORDS = 4
 # Bumped when signatures change meaning (saved signatures of another version are recomputed).
