@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import lzma
-import os
 import shutil
 from pathlib import Path
 
 import numpy as np
 import pycountry
 from py3langid.langid import MODEL_DIR, MODEL_FILE, LanguageIdentifier
+
+from newsbeam.cache import cache_dir as newsbeam_cache_dir
+from newsbeam.cache import source_tag, write_atomically
 
 DETECT_CHARS = 1200  # enough text for a confident guess; keeps detection cheap
 OVERRIDE_MIN_CHARS = 400  # a declared language is overruled only on this much text ...
@@ -60,7 +62,7 @@ def load_identifier(cache_dir: Path | None = None) -> LanguageIdentifier:
     Beam worker); the unpacked npz is kept in the user's cache directory and
     read from there (~0.1 s). Where that cannot be written, py3langid loads
     its own file as usual."""
-    unpacked = _unpacked_model(cache_dir or _cache_dir())
+    unpacked = _unpacked_model(cache_dir or newsbeam_cache_dir())
     if unpacked is not None:
         try:
             return _from_npz(unpacked)
@@ -69,26 +71,21 @@ def load_identifier(cache_dir: Path | None = None) -> LanguageIdentifier:
     return LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
 
 
-def _cache_dir() -> Path:
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "newsbeam"
-
-
 def _unpacked_model(cache_dir: Path) -> Path | None:
     """The unpacked npz in ``cache_dir`` (made on first use; None when it cannot be)."""
     source = Path(MODEL_FILE) if Path(MODEL_FILE).is_absolute() else MODEL_DIR / MODEL_FILE
     try:
-        stat = source.stat()
-        target = cache_dir / f"py3langid-{stat.st_size}-{int(stat.st_mtime)}.npz"
+        target = cache_dir / f"py3langid-{source_tag(source)}.npz"
         if not target.exists():
-            cache_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
-            partial = cache_dir / f".{target.name}.{os.getpid()}.tmp"
-            with lzma.open(source) as src, partial.open("wb") as dst:
-                shutil.copyfileobj(src, dst, length=1 << 20)
-            os.replace(partial, target)  # atomic: workers racing to unpack it each see a whole file
+            write_atomically(target, lambda partial: _unpack(source, partial))
         return target
     except (OSError, lzma.LZMAError):
         return None
+
+
+def _unpack(source: Path, target: Path) -> None:
+    with lzma.open(source) as src, target.open("wb") as dst:
+        shutil.copyfileobj(src, dst, length=1 << 20)
 
 
 def _from_npz(path: Path) -> LanguageIdentifier:
