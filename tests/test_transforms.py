@@ -184,6 +184,22 @@ def test_fetch_pages_fetches_over_http_and_dead_letters_failures(tmp_path: Path)
                                        ("error", "http_404"), ("error", "malformed_feed")]))
 
 
+def test_items_are_dealt_to_fetch_shards_in_equal_numbers() -> None:
+    from collections import Counter
+
+    from transforms.fetch import _DealToShardsFn
+
+    deal = _DealToShardsFn(8)
+    sizes: Counter[Any] = Counter()
+    for bundle in range(3):
+        deal.start_bundle()
+        records = [_item(f"http://news.example.com/{bundle}/{i}") for i in range(100)]
+        records.append(error_record("feed", "f", "x", "y"))
+        sizes.update(key for key, record in (kv for r in records for kv in deal.process(r)) if record["kind"] == ITEM)
+    assert sum(sizes.values()) == 300 and set(sizes) == set(range(8))
+    assert max(sizes.values()) - min(sizes.values()) <= 3  # at most one more per bundle
+
+
 def _fetched(link: str, html: str) -> dict[str, Any]:
     when = dt.datetime(2022, 2, 7, 9, tzinfo=dt.timezone.utc)
     return {"kind": "page", "item": _item(link), "html": html, "final_url": link, "fetched_at": when}

@@ -8,6 +8,7 @@ and each group is fetched in chunks by the concurrent
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future
 from typing import Any
@@ -78,23 +79,41 @@ class _FetchGroupFn(beam.DoFn):
                                  attempts=result.attempts, retryable=result.retryable)
 
 
+class _DealToShardsFn(beam.DoFn):
+    """Items dealt to the shards in turn (each bundle from a starting shard
+    of its own), so that shards hold equal numbers of items. Runners hand
+    whole groups to workers (the FnApiRunner splits a stage's groups between
+    its workers once, up front), so equal shards are equal shares of work;
+    hashing item ids gave shards of 21 to 46 items out of 2,000."""
+
+    def __init__(self, shards: int) -> None:
+        self._shards = shards
+
+    def start_bundle(self) -> None:
+        self._next: int | None = None
+
+    def process(self, record: Record) -> Iterator[tuple[Any, Record]]:
+        if record["kind"] != ITEM:
+            yield passthrough_key(record), record
+            return
+        if self._next is None:
+            self._next = zlib.crc32(record["item_id"].encode()) % self._shards
+        yield self._next, record
+        self._next = (self._next + 1) % self._shards
+
+
 class FetchPages(beam.PTransform):
     """``item`` records -> ``page`` records (or fetch dead letters)."""
 
     def __init__(self, fetch_cfg: dict[str, Any], shards: int = 64) -> None:
         super().__init__()
         self._cfg = fetch_cfg
-        self._shards = shards
-
-    def _key(self, record: Record) -> tuple[Any, Record]:
-        if record["kind"] == ITEM:
-            return int(record["item_id"][:8], 16) % self._shards, record
-        return passthrough_key(record), record
+        self._shards = max(1, shards)
 
     def expand(self, records: beam.PCollection) -> beam.PCollection:
         return (
             records
-            | "KeyByShard" >> beam.Map(self._key)
+            | "DealToShards" >> beam.ParDo(_DealToShardsFn(self._shards))
             | "GroupByShard" >> beam.GroupByKey()
             | "FetchShard" >> beam.ParDo(_FetchGroupFn(self._cfg))
         )
