@@ -132,6 +132,28 @@ def test_clusters_within_a_run(signer: Signer) -> None:
     assert assign_clusters(list(reversed(members))) == out  # the order of arrival does not matter
 
 
+def test_members_without_shingles_are_checked_exactly_through_the_loader(signer: Signer) -> None:
+    wire = story(11)
+    members = [
+        _member(signer, "a-first", ["Copy A", *wire], when(6, 8)),
+        _member(signer, "b-trunc", ["Copy B", *wire[:3], "More at our site"], when(6, 9)),
+        *(_member(signer, f"u-{n}", story(100 + n), when(6, 7)) for n in range(30)),
+    ]
+    whole = {m.article_id: m.signature for m in members}
+    light = [Member(m.article_id, Signature(m.signature.hashvalues, m.signature.size), m.published_at)
+             for m in members]
+    loaded: list[str] = []
+
+    def full(m: Member) -> Signature:
+        loaded.append(m.article_id)
+        return whole[m.article_id]
+
+    out = assign_clusters(light, full=full)
+    assert out == assign_clusters(members)
+    assert out["b-trunc"].duplicate_of == "a-first"  # the truncated copy needs the exact containment check
+    assert sorted(loaded) == ["a-first", "b-trunc"]  # only the pair's members are read, once each
+
+
 def test_clusters_against_earlier_runs_keep_the_written_cluster(signer: Signer) -> None:
     wire = story(9)
     earlier = [

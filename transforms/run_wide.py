@@ -36,7 +36,7 @@ from newsbeam.boilerplate import (
     normalise_line,
 )
 from newsbeam.syndication.clusters import Assignment, Member, Thresholds, assign_clusters
-from newsbeam.syndication.minhash import Signer
+from newsbeam.syndication.minhash import Signature, Signer
 from newsbeam.syndication.store import signature_record
 from transforms.boilerplate import LEARNED, recount
 from transforms.dedup import passthrough_key
@@ -76,20 +76,27 @@ class _ParkFn(beam.DoFn):
         article = record["article"]
         text = article.get("text") or ""
         sig = self._signer.sign(text) if self._signer else None
-        path, index = self._park(pickle.dumps((record, sig), protocol=pickle.HIGHEST_PROTOCOL))
+        path, index, offset = self._park(pickle.dumps((record, sig), protocol=pickle.HIGHEST_PROTOCOL))
         self.parked.inc()
+        # The stub's signature leaves out the shingle hashes (most of its
+        # size): the decision step reads them from the spill file, at
+        # ``offset``, only for the few pairs that need the exact check.
+        light = Signature(sig.hashvalues, sig.size) if sig is not None else None
         yield {"kind": STUB, "article_id": article["article_id"], "publisher": article.get("publisher") or "",
-               "published_at": article.get("published_at"), "parked": path, "index": index, "sig": sig,
+               "published_at": article.get("published_at"), "parked": path, "index": index, "offset": offset,
+               "sig": light,
                "lines": _pack(line_hash(x) for x in learnable_lines(text)) if self._learn else b""}
 
-    def _park(self, data: bytes) -> tuple[str, int]:
+    def _park(self, data: bytes) -> tuple[str, int, int]:
         if self._file is None:
             self._path = FileSystems.join(self._dir, f"spill-{uuid.uuid4().hex}.pkl")
             self._file = FileSystems.create(self._path)
             self._count = 0
+            self._offset = 0
         self._file.write(len(data).to_bytes(_LENGTH_BYTES, "little") + data)
-        where = (self._path, self._count)
+        where = (self._path, self._count, self._offset)
         self._count += 1
+        self._offset += _LENGTH_BYTES + len(data)
         if self._count >= ARTICLES_PER_SPILL_FILE:
             self._close()
         return where
@@ -130,6 +137,7 @@ class _DecideFn(beam.DoFn):
 
     def process(self, keyed: tuple[str, Iterable[Record]]) -> Iterator[Record]:
         members: list[Member] = []
+        parked: dict[str, tuple[str, int]] = {}
         lines: dict[str, list[tuple[str, bytes]]] = {}
         for record in keyed[1]:
             if record["kind"] != STUB:
@@ -137,9 +145,11 @@ class _DecideFn(beam.DoFn):
             else:
                 if self._thresholds is not None:
                     members.append(Member(record["article_id"], record["sig"], record.get("published_at")))
+                    parked[record["article_id"]] = (record["parked"], record["offset"])
                 if self._learn is not None:
                     lines.setdefault(record["publisher"], []).append((record["article_id"], record["lines"]))
-        clusters = assign_clusters(members, self._earlier, self._thresholds) if self._thresholds else {}
+        clusters = assign_clusters(members, self._earlier, self._thresholds,
+                                   lambda m: _full_signature(m, parked)) if self._thresholds else {}
         learned = {pub: self._learn_publisher(arts, clusters) for pub, arts in lines.items()}
         for record in keyed[1]:
             if record["kind"] == STUB:
@@ -173,6 +183,23 @@ def read_parked(path: str) -> Iterator[tuple[Record, Any]]:
     with FileSystems.open(path) as fh:
         while header := fh.read(_LENGTH_BYTES):
             yield pickle.loads(fh.read(int.from_bytes(header, "little")))  # this job's own file
+
+
+def read_parked_at(path: str, offset: int) -> tuple[Record, Any]:
+    """The ``(article record, signature)`` entry of a spill file at byte ``offset``."""
+    with FileSystems.open(path) as fh:
+        fh.seek(offset)
+        size = int.from_bytes(fh.read(_LENGTH_BYTES), "little")
+        entry: tuple[Record, Any] = pickle.loads(fh.read(size))  # this job's own file
+        return entry
+
+
+def _full_signature(member: Member, parked: dict[str, tuple[str, int]]) -> Signature:
+    """A stub's signature with its shingle hashes, read back from its spill file."""
+    if member.signature.shingles or member.article_id not in parked:
+        return member.signature  # an earlier run's, saved whole
+    full: Signature = read_parked_at(*parked[member.article_id])[1]
+    return full
 
 
 def _by_spill_file(record: Record) -> tuple[str, Record]:

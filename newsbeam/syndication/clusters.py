@@ -19,7 +19,7 @@ itself.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -91,14 +91,16 @@ class _UnionFind:
             self._parent[max(ra, rb)] = min(ra, rb)
 
 
-def _band_keys(matrix: np.ndarray, rows: int) -> np.ndarray:
-    """One uint64 per (article, band): the band's ``rows`` values combined."""
+def _band_keys(matrix: np.ndarray, rows: int) -> Iterator[np.ndarray]:
+    """For each band in turn, one uint64 per article: the band's ``rows``
+    values combined. One band at a time: all bands at once as uint64 took
+    ~30 MB of temporaries at 10,000 articles, the run's memory peak."""
     n, num_perm = matrix.shape
-    bands = matrix[:, : (num_perm // rows) * rows].reshape(n, num_perm // rows, rows).astype(np.uint64)
-    keys = np.zeros(bands.shape[:2], dtype=np.uint64)
-    for r in range(rows):
-        keys = (keys << np.uint64(32)) ^ (keys >> np.uint64(32)) ^ bands[:, :, r]
-    return keys
+    for start in range(0, (num_perm // rows) * rows, rows):
+        key: np.ndarray = np.zeros(n, dtype=np.uint64)
+        for r in range(rows):
+            key = (key << np.uint64(32)) ^ (key >> np.uint64(32)) ^ matrix[:, start + r].astype(np.uint64)
+        yield key
 
 
 # A bucket of more members than this (many copies of one text, or a feed
@@ -121,9 +123,8 @@ def _bucket_pairs(group: np.ndarray) -> np.ndarray:
 def candidate_pairs(matrix: np.ndarray, is_new: np.ndarray, rows: int = LSH_ROWS) -> np.ndarray:
     """LSH: index pairs ``(i, j)``, ``i < j``, at least one of them new, that
     agree on all ``rows`` values of at least one band of their signatures."""
-    keys = _band_keys(matrix, rows)
     found: list[np.ndarray] = []
-    for band in keys.T:
+    for band in _band_keys(matrix, rows):
         order = np.argsort(band, kind="stable")
         ordered = band[order]
         starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]])
@@ -152,8 +153,12 @@ def _likely(matrix: np.ndarray, pairs: np.ndarray, floor: float) -> np.ndarray:
     return np.concatenate(kept)
 
 
-def _link(new: list[Member], members: dict[str, Member], t: Thresholds) -> _UnionFind:
-    """Unions earlier copies of one cluster, and every checked new pair."""
+def _link(new: list[Member], members: dict[str, Member], t: Thresholds,
+          full: Callable[[Member], Signature] | None = None) -> _UnionFind:
+    """Unions earlier copies of one cluster, and every checked new pair.
+    ``full`` gives a member's signature with its shingle hashes when the
+    member carries only the MinHash values (called once per member, and
+    only for members of pairs that pass the MinHash pre-check)."""
     uf = _UnionFind()
     first_of_cluster: dict[str, str] = {}
     for m in members.values():
@@ -166,10 +171,16 @@ def _link(new: list[Member], members: dict[str, Member], t: Thresholds) -> _Unio
         return uf
     matrix = np.stack([m.signature.values() for m in items])
     is_new = np.array([m.article_id in new_ids for m in items])
+    loaded: dict[int, Signature] = {}
+
+    def signature(i: int) -> Signature:
+        if i not in loaded:
+            loaded[i] = full(items[i]) if full is not None else items[i].signature
+        return loaded[i]
+
     for i, j in _likely(matrix, candidate_pairs(matrix, is_new), t.candidate):
-        a, b = items[i], items[j]
-        if same_story(a.signature, b.signature, t):
-            uf.union(a.article_id, b.article_id)
+        if same_story(signature(i), signature(j), t):
+            uf.union(items[i].article_id, items[j].article_id)
     return uf
 
 
@@ -193,10 +204,11 @@ def _again(m: Member) -> Assignment:
     return Assignment(root, None if root == m.article_id else root)
 
 
-def assign_clusters(new: list[Member], earlier: Iterable[Member] = (), t: Thresholds | None = None
-                    ) -> dict[str, Assignment]:
+def assign_clusters(new: list[Member], earlier: Iterable[Member] = (), t: Thresholds | None = None,
+                    full: Callable[[Member], Signature] | None = None) -> dict[str, Assignment]:
     """``{article_id: Assignment}`` for every ``new`` member (earlier runs'
-    members are only matched against, never reassigned)."""
+    members are only matched against, never reassigned). Members may carry
+    only their MinHash values when ``full`` gives their whole signature."""
     t = t or Thresholds()
     if not new:
         return {}
@@ -206,7 +218,7 @@ def assign_clusters(new: list[Member], earlier: Iterable[Member] = (), t: Thresh
     if not new:
         return out
     members.update((m.article_id, m) for m in new)
-    uf = _link(new, members, t)
+    uf = _link(new, members, t, full)
     components: dict[str, list[Member]] = {}
     for m in members.values():
         components.setdefault(uf.find(m.article_id), []).append(m)
