@@ -10,7 +10,7 @@ from apache_beam.options.pipeline_options import PipelineOptions
 from apache_beam.runners.runner import PipelineState
 
 from newsbeam.config import resolve_path
-from newsbeam.memory import limit_malloc_arenas
+from newsbeam.memory import limit_malloc_arenas, use_system_arrow_pool
 from newsbeam.samples import SampleServer
 from pipeline.build import build_pipeline
 from pipeline.commit import commit, recover
@@ -46,6 +46,7 @@ def _close_dask_client(result: Any) -> None:
 def run_batch(beam_argv: list[str], config: dict[str, Any] | None = None) -> dict[str, Any]:
     """Runs one batch job; returns its manifest."""
     limit_malloc_arenas()
+    use_system_arrow_pool()
     with ExitStack() as stack:
         if is_dask(beam_argv):
             beam_argv = prepare_dask(beam_argv, stack)

@@ -37,7 +37,7 @@ from apache_beam.options.pipeline_options import PipelineOptions, StandardOption
 from apache_beam.runners.runner import PipelineState
 
 from newsbeam.config import ConfigError
-from newsbeam.memory import limit_malloc_arenas
+from newsbeam.memory import limit_malloc_arenas, use_system_arrow_pool
 from pipeline.build import add_stages
 from pipeline.commit import build_manifest, public_config, save_feed_state, save_syndication
 from pipeline.options import NewsbeamOptions
@@ -253,6 +253,7 @@ def run_stream(beam_argv: list[str], config: dict[str, Any] | None = None,
     if is_dask(beam_argv):
         raise ConfigError("newsbeam stream does not run on the DaskRunner (no windows, no streaming sources)")
     limit_malloc_arenas()
+    use_system_arrow_pool()
     options = PipelineOptions(beam_argv)
     options.view_as(StandardOptions).streaming = True
     plan = plan_run(options, config)

@@ -18,6 +18,7 @@ from apache_beam.io.filesystems import FileSystems
 from apache_beam.metrics import Metrics
 
 from newsbeam.fsio import json_default
+from newsbeam.memory import HeapTrimmer, use_system_arrow_pool
 from newsbeam.parquet import table_from_rows, write_table
 from schemas import DATASETS
 from transforms.envelope import ARTICLE, ERROR, Record
@@ -35,6 +36,10 @@ class _StageFn(beam.DoFn):
         self._ingest_date = ingest_date
         self._flush_rows = flush_rows
         self.files = Metrics.counter("newsbeam", "files_staged")
+
+    def setup(self) -> None:
+        use_system_arrow_pool()
+        self._trimmer = HeapTrimmer()
 
     def start_bundle(self) -> None:
         self._rows: dict[str, list[dict[str, Any]]] = {name: [] for name in DATASETS}
@@ -70,6 +75,7 @@ class _StageFn(beam.DoFn):
             with FileSystems.create(path) as fh:
                 fh.write(json.dumps(self._records, default=json_default).encode("utf-8"))
             self._records = []
+        self._trimmer.trim()  # what the file's rows and buffers took goes back to the system
 
 
 class WriteDatasets(beam.PTransform):
