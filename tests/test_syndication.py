@@ -144,9 +144,9 @@ def test_members_without_shingles_are_checked_exactly_through_the_loader(signer:
              for m in members]
     loaded: list[str] = []
 
-    def full(m: Member) -> Signature:
-        loaded.append(m.article_id)
-        return whole[m.article_id]
+    def full(found: list[Member]) -> list[Signature]:
+        loaded.extend(m.article_id for m in found)
+        return [whole[m.article_id] for m in found]
 
     out = assign_clusters(light, full=full)
     assert out == assign_clusters(members)

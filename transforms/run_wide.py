@@ -76,7 +76,8 @@ class _ParkFn(beam.DoFn):
         article = record["article"]
         text = article.get("text") or ""
         sig = self._signer.sign(text) if self._signer else None
-        path, index, offset = self._park(pickle.dumps((record, sig), protocol=pickle.HIGHEST_PROTOCOL))
+        path, index, offset = self._park(pickle.dumps(sig, protocol=pickle.HIGHEST_PROTOCOL),
+                                         pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL))
         self.parked.inc()
         # The stub's signature leaves out the shingle hashes (most of its
         # size): the decision step reads them from the spill file, at
@@ -87,16 +88,19 @@ class _ParkFn(beam.DoFn):
                "sig": light,
                "lines": _pack(line_hash(x) for x in learnable_lines(text)) if self._learn else b""}
 
-    def _park(self, data: bytes) -> tuple[str, int, int]:
+    def _park(self, sig: bytes, record: bytes) -> tuple[str, int, int]:
+        """One entry: the signature, then the record, each after its length
+        (so that the signature alone can be read back)."""
         if self._file is None:
             self._path = FileSystems.join(self._dir, f"spill-{uuid.uuid4().hex}.pkl")
             self._file = FileSystems.create(self._path)
             self._count = 0
             self._offset = 0
-        self._file.write(len(data).to_bytes(_LENGTH_BYTES, "little") + data)
+        entry = b"".join((_length(sig), sig, _length(record), record))
+        self._file.write(entry)
         where = (self._path, self._count, self._offset)
         self._count += 1
-        self._offset += _LENGTH_BYTES + len(data)
+        self._offset += len(entry)
         if self._count >= ARTICLES_PER_SPILL_FILE:
             self._close()
         return where
@@ -108,6 +112,16 @@ class _ParkFn(beam.DoFn):
 
     def finish_bundle(self) -> None:
         self._close()
+
+
+def _length(data: bytes) -> bytes:
+    return len(data).to_bytes(_LENGTH_BYTES, "little")
+
+
+def _read_part(fh: IO[bytes], header: bytes | None = None) -> Any:
+    """The next length-prefixed pickle of a spill file (this job's own file)."""
+    header = header or fh.read(_LENGTH_BYTES)
+    return pickle.loads(fh.read(int.from_bytes(header, "little")))
 
 
 def _pack(hashes: Iterable[int]) -> bytes:
@@ -149,7 +163,7 @@ class _DecideFn(beam.DoFn):
                 if self._learn is not None:
                     lines.setdefault(record["publisher"], []).append((record["article_id"], record["lines"]))
         clusters = assign_clusters(members, self._earlier, self._thresholds,
-                                   lambda m: _full_signature(m, parked)) if self._thresholds else {}
+                                   lambda found: _full_signatures(found, parked)) if self._thresholds else {}
         learned = {pub: self._learn_publisher(arts, clusters) for pub, arts in lines.items()}
         for record in keyed[1]:
             if record["kind"] == STUB:
@@ -182,24 +196,36 @@ def read_parked(path: str) -> Iterator[tuple[Record, Any]]:
     """The ``(article record, signature)`` entries of one spill file, in order."""
     with FileSystems.open(path) as fh:
         while header := fh.read(_LENGTH_BYTES):
-            yield pickle.loads(fh.read(int.from_bytes(header, "little")))  # this job's own file
+            sig = _read_part(fh, header)
+            yield _read_part(fh), sig
 
 
-def read_parked_at(path: str, offset: int) -> tuple[Record, Any]:
-    """The ``(article record, signature)`` entry of a spill file at byte ``offset``."""
+def read_signatures(path: str, offsets: Iterable[int]) -> dict[int, Signature]:
+    """The signatures of the spill file's entries at ``offsets`` (the
+    records after them are not read)."""
+    out: dict[int, Signature] = {}
     with FileSystems.open(path) as fh:
-        fh.seek(offset)
-        size = int.from_bytes(fh.read(_LENGTH_BYTES), "little")
-        entry: tuple[Record, Any] = pickle.loads(fh.read(size))  # this job's own file
-        return entry
+        for offset in sorted(offsets):
+            fh.seek(offset)
+            out[offset] = _read_part(fh)
+    return out
 
 
-def _full_signature(member: Member, parked: dict[str, tuple[str, int]]) -> Signature:
-    """A stub's signature with its shingle hashes, read back from its spill file."""
-    if member.signature.shingles or member.article_id not in parked:
-        return member.signature  # an earlier run's, saved whole
-    full: Signature = read_parked_at(*parked[member.article_id])[1]
-    return full
+def _full_signatures(members: list[Member], parked: dict[str, tuple[str, int]]) -> list[Signature]:
+    """The members' signatures with their shingle hashes: a stub's read back
+    from its spill file (each file opened once), an earlier run's as saved."""
+    wanted: dict[str, list[int]] = {}
+    for m in members:
+        if not m.signature.shingles and m.article_id in parked:
+            path, offset = parked[m.article_id]
+            wanted.setdefault(path, []).append(offset)
+    found = {path: read_signatures(path, offsets) for path, offsets in wanted.items()}
+
+    def full(m: Member) -> Signature:
+        where = parked.get(m.article_id)
+        return found[where[0]][where[1]] if where and not m.signature.shingles else m.signature
+
+    return [full(m) for m in members]
 
 
 def _by_spill_file(record: Record) -> tuple[str, Record]:

@@ -33,7 +33,7 @@ MIN_CONTAINED_SHINGLES = 20  # a text this short is never judged by containment 
 ESTIMATE_MARGIN = 0.1  # pre-check: pairs whose MinHash estimate is this far under the floor are dropped
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Member:
     """One article to cluster; ``cluster_id`` is set for earlier runs' articles."""
 
@@ -43,7 +43,7 @@ class Member:
     cluster_id: str | None = None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Assignment:
     cluster_id: str
     duplicate_of: str | None
@@ -156,11 +156,11 @@ def _likely(matrix: np.ndarray, pairs: np.ndarray, floor: float) -> np.ndarray:
 
 
 def _link(new: list[Member], members: dict[str, Member], t: Thresholds,
-          full: Callable[[Member], Signature] | None = None) -> _UnionFind:
+          full: Callable[[list[Member]], list[Signature]] | None = None) -> _UnionFind:
     """Unions earlier copies of one cluster, and every checked new pair.
-    ``full`` gives a member's signature with its shingle hashes when the
-    member carries only the MinHash values (called once per member, and
-    only for members of pairs that pass the MinHash pre-check)."""
+    ``full`` gives members' signatures with their shingle hashes where the
+    members carry only the MinHash values (called once, with the members of
+    the pairs that pass the MinHash pre-check)."""
     uf = _UnionFind()
     first_of_cluster: dict[str, str] = {}
     for m in members.values():
@@ -173,15 +173,12 @@ def _link(new: list[Member], members: dict[str, Member], t: Thresholds,
         return uf
     matrix = np.stack([m.signature.values() for m in items])
     is_new = np.array([m.article_id in new_ids for m in items])
-    loaded: dict[int, Signature] = {}
-
-    def signature(i: int) -> Signature:
-        if i not in loaded:
-            loaded[i] = full(items[i]) if full is not None else items[i].signature
-        return loaded[i]
-
-    for i, j in _likely(matrix, candidate_pairs(matrix, is_new), t.candidate):
-        if same_story(signature(i), signature(j), t):
+    pairs = _likely(matrix, candidate_pairs(matrix, is_new), t.candidate)
+    needed = np.unique(pairs).tolist()
+    found = [items[i] for i in needed]
+    signature = dict(zip(needed, full(found) if full is not None else [m.signature for m in found]))
+    for i, j in pairs.tolist():
+        if same_story(signature[i], signature[j], t):
             uf.union(items[i].article_id, items[j].article_id)
     return uf
 
@@ -207,7 +204,7 @@ def _again(m: Member) -> Assignment:
 
 
 def assign_clusters(new: list[Member], earlier: Iterable[Member] = (), t: Thresholds | None = None,
-                    full: Callable[[Member], Signature] | None = None) -> dict[str, Assignment]:
+                    full: Callable[[list[Member]], list[Signature]] | None = None) -> dict[str, Assignment]:
     """``{article_id: Assignment}`` for every ``new`` member (earlier runs'
     members are only matched against, never reassigned). Members may carry
     only their MinHash values when ``full`` gives their whole signature."""

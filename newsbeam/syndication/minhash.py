@@ -24,7 +24,7 @@ SIGNATURE_VERSION = 2
 _PRIME = np.uint32(0x01000193)  # the 32-bit FNV prime: odd, so the polynomial spreads
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Signature:
     """``hashvalues``: the MinHash values as little-endian uint32 bytes;
     ``size``: the number of distinct shingles of the text; ``shingles``:
