@@ -4,7 +4,9 @@
 
 Prints articles/s on the FnApiRunner (the local DirectRunner's engine) with
 1 and 2 worker processes, and on the DaskRunner with a LocalCluster of 1 and
-2 workers, with the 2-vs-1 ratios. The modes run interleaved, ``--rounds``
+2 workers, with the 2-vs-1 ratios; and, for scale, the plain loop over the
+same functions in 1 and in 2 processes at once (what 2 cores give this work
+on this machine with no pipeline). The modes run interleaved, ``--rounds``
 times (each mode's best run counts), so that a burst of other work on a
 shared machine does not decide a ratio. Extraction is CPU-bound, so 2 workers on
 2 cores should approach 2x. Each run is a separate process
@@ -28,6 +30,7 @@ from benchmarks.corpus import archive_corpus, build_corpus  # noqa: E402
 from benchmarks.pipeline import measure  # noqa: E402
 
 MODES = ("fnapi1", "fnapi2", "dask1", "dask2")
+LOOPS = ("loop", "loop2")
 
 
 def main() -> None:
@@ -41,7 +44,7 @@ def main() -> None:
     args = parser.parse_args()
     root = Path(tempfile.mkdtemp(prefix="cluster-bench-"))
     archive_corpus(build_corpus(root, n_pages=args.pages, hosts=4))
-    modes = [mode + args.input for mode in MODES]
+    modes = [mode + args.input for mode in MODES] + list(LOOPS)
     source = "feeds, pages fetched over loopback" if args.input else "stored pages read from WARC files"
     print(f"machine: {os.cpu_count()} cores; {args.pages} pages ({source}); "
           f"{args.rounds} interleaved rounds, best run per mode")
@@ -56,6 +59,7 @@ def main() -> None:
     print("best: " + ", ".join(f"{mode} {rate:.1f}" for mode, rate in best.items()) + " articles/s")
     print(f"FnApiRunner 2 workers / 1: {best['fnapi2'] / best['fnapi1']:.2f}x (target >= 1.7)")
     print(f"DaskRunner  2 workers / 1: {best['dask2'] / best['dask1']:.2f}x (target >= 1.7)")
+    print(f"plain loop, 2 processes / 1: {best['loop2'] / best['loop']:.2f}x (the machine's own ceiling)")
 
 
 if __name__ == "__main__":

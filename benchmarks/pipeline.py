@@ -9,6 +9,9 @@ measures, each in its own process so that peak memory is its own:
 - ``loop``: a plain Python loop reading the pages from disk and calling the
   same extract + boilerplate + events functions, writing Parquet per 1,000
   (timed, like the pipeline, from building its tools to the last file);
+- ``loop2``: the same loop in 2 processes at once, each on half of the
+  pages: what two cores give this work on this machine, with no pipeline
+  at all (the ceiling for the pipeline's 2 workers / 1 worker);
 - ``fnapi1``: ``newsbeam run --warc`` on the FnApiRunner with 1 worker: the
   whole pipeline (duplicate checks, extraction, configured and learned
   boilerplate, near-duplicate clustering, events, the commit) on the
@@ -49,10 +52,10 @@ def _peak_rss_mb() -> float:
     return max(own, kids) / 1024
 
 
-def run_loop(root: Path, out: Path) -> dict[str, Any]:
-    """The same functions as the pipeline's stages, in one plain loop. Timed
-    like the pipeline: from loading the config and building the tools to the
-    last file written."""
+def run_loop(root: Path, out: Path, part: int = 0, parts: int = 1) -> dict[str, Any]:
+    """The same functions as the pipeline's stages, in one plain loop (over
+    every ``parts``-th page from ``part``). Timed like the pipeline: from
+    loading the config and building the tools to the last file written."""
     start = time.perf_counter()
     from newsbeam.boilerplate import BoilerplateRules, BoilerplateStripper
     from newsbeam.config import load_config, resolve_path
@@ -66,7 +69,7 @@ def run_loop(root: Path, out: Path) -> dict[str, Any]:
     extractor = ArticleExtractor(backend=cfg["extract"]["backend"])
     stripper = BoilerplateStripper(BoilerplateRules.from_file(resolve_path(cfg, cfg["boilerplate"]["rules"])))
     events = VisitEventExtractor()
-    pages = sorted((root / "site").rglob("story-*.html"))
+    pages = sorted((root / "site").rglob("story-*.html"))[part::parts]
     articles: list[dict[str, Any]] = []
     rows: list[dict[str, Any]] = []
     part = 0
@@ -148,28 +151,46 @@ def run_pipeline(root: Path, out: Path, mode: str) -> dict[str, Any]:
 
 
 def child(mode: str, root: Path) -> None:
-    out = Path(tempfile.mkdtemp(prefix=f"bench-{mode}-"))
-    result = run_loop(root, out) if mode == "loop" else run_pipeline(root, out, mode)
+    out = Path(tempfile.mkdtemp(prefix=f"bench-{mode.replace('/', 'of')}-"))
+    if mode.startswith("loop"):  # loop, or loop:PART/PARTS (one process of loopN)
+        part, _, parts = mode.partition(":")[2].partition("/")
+        result = run_loop(root, out, int(part or 0), int(parts or 1))
+    else:
+        result = run_pipeline(root, out, mode)
     result["peak_rss_mb"] = _peak_rss_mb()
     print("RESULT " + json.dumps(result))
 
 
 def measure(mode: str, root: Path) -> dict[str, Any]:
-    done = subprocess.run([sys.executable, __file__, "--child", mode, str(root)], capture_output=True, text=True,
-                          check=False, cwd=REPO)
-    for line in done.stdout.splitlines():
+    """One run of ``mode`` in a process of its own (``loopN``: N processes
+    at once, each on its share of the pages; the run lasts as long as the
+    slowest, and its peak is the largest)."""
+    parts = int(mode[4:]) if mode.startswith("loop") and mode[4:].isdigit() else 0
+    modes = [f"loop:{i}/{parts}" for i in range(parts)] if parts else [mode]
+    procs = [subprocess.Popen([sys.executable, __file__, "--child", m, str(root)], stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True, cwd=REPO) for m in modes]
+    results = [_result(m, *proc.communicate()) for m, proc in zip(modes, procs)]
+    result = {"articles": sum(r["articles"] for r in results), "seconds": max(r["seconds"] for r in results),
+              "peak_rss_mb": max(r["peak_rss_mb"] for r in results), "balanced": all(r.get("balanced", True)
+                                                                                  for r in results)}
+    result["rate"] = result["articles"] / result["seconds"]
+    return result
+
+
+def _result(mode: str, stdout: str, stderr: str) -> dict[str, Any]:
+    for line in stdout.splitlines():
         if line.startswith("RESULT "):
             result: dict[str, Any] = json.loads(line[7:])
-            result["rate"] = result["articles"] / result["seconds"]
             return result
-    raise RuntimeError(f"{mode} failed:\n{done.stderr[-3000:]}")
+    raise RuntimeError(f"{mode} failed:\n{stderr[-3000:]}")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 10000])
-    parser.add_argument("--modes", default="loop,fnapi1,fnapi2,fnapi1+http",
-                        help="loop, fnapiN, daskN; a +http suffix reads the feeds and fetches over loopback")
+    parser.add_argument("--modes", default="loop,loop2,fnapi1,fnapi2,fnapi1+http",
+                        help="loop, loopN (the loop in N processes), fnapiN, daskN; a +http suffix reads the "
+                             "feeds and fetches over loopback")
     parser.add_argument("--rounds", type=int, default=2,
                         help="runs of every mode, interleaved; each mode's best rate counts (a shared machine's "
                              "other jobs slow single runs)")
@@ -217,6 +238,9 @@ def _ratios(n: int, best: dict[str, float]) -> None:
         print(f"{n:>6} pipeline 1 worker, pages fetched over HTTP / loop: {best['fnapi1+http'] / best['loop']:.2f}x")
     if "fnapi1" in best and "fnapi2" in best:
         print(f"{n:>6} 2 workers / 1 worker: {best['fnapi2'] / best['fnapi1']:.2f}x (target >= 1.7)")
+    if "loop" in best and "loop2" in best:
+        print(f"{n:>6} the plain loop in 2 processes / in 1: {best['loop2'] / best['loop']:.2f}x (what 2 cores "
+              "give this work here, with no pipeline)")
 
 
 if __name__ == "__main__":
