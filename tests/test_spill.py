@@ -26,7 +26,8 @@ def test_parked_articles_come_back_whole_and_signatures_by_offset(tmp_path: Path
     park.finish_bundle()
     assert [s["kind"] for s in stubs] == [STUB] * 5
     assert all(not s["sig"].shingles and len(s["sig"].values()) == 64 for s in stubs)  # stubs stay light
-    [path] = {s["parked"] for s in stubs}
+    [name] = {s["parked"] for s in stubs}
+    path = str(tmp_path / name)
     parked = list(read_parked(path))
     assert [r for r, _ in parked] == records
     assert [s["index"] for s in stubs] == list(range(5))

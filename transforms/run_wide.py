@@ -35,6 +35,7 @@ from newsbeam.boilerplate import (
     line_hash,
     normalise_line,
 )
+from newsbeam.memory import HeapTrimmer
 from newsbeam.syndication.clusters import Assignment, Member, Thresholds, assign_clusters
 from newsbeam.syndication.minhash import Signature, Signer
 from newsbeam.syndication.store import signature_record
@@ -66,7 +67,7 @@ class _ParkFn(beam.DoFn):
 
     def start_bundle(self) -> None:
         self._file: IO[bytes] | None = None
-        self._path = ""
+        self._name = ""
         self._count = 0
 
     def process(self, record: Record) -> Iterator[Record]:
@@ -92,13 +93,13 @@ class _ParkFn(beam.DoFn):
         """One entry: the signature, then the record, each after its length
         (so that the signature alone can be read back)."""
         if self._file is None:
-            self._path = FileSystems.join(self._dir, f"spill-{uuid.uuid4().hex}.pkl")
-            self._file = FileSystems.create(self._path)
+            self._name = f"spill-{uuid.uuid4().hex}.pkl"  # stubs carry the name, not the whole path
+            self._file = FileSystems.create(FileSystems.join(self._dir, self._name))
             self._count = 0
             self._offset = 0
         entry = b"".join((_length(sig), sig, _length(record), record))
         self._file.write(entry)
-        where = (self._path, self._count, self._offset)
+        where = (self._name, self._count, self._offset)
         self._count += 1
         self._offset += len(entry)
         if self._count >= ARTICLES_PER_SPILL_FILE:
@@ -142,12 +143,17 @@ class _DecideFn(beam.DoFn):
     signatures too, then each publisher's learned lines, counted by story.
     Each stub goes on with its decisions and without its signature."""
 
-    def __init__(self, thresholds: Thresholds | None, earlier: list[Member], learn: tuple[int, float] | None) -> None:
+    def __init__(self, spill_dir: str, thresholds: Thresholds | None, earlier: list[Member],
+                 learn: tuple[int, float] | None) -> None:
+        self._dir = spill_dir
         self._thresholds = thresholds
         self._earlier = earlier
         self._learn = learn
         self.copies = Metrics.counter("newsbeam", "near_duplicates")
         self.learned = Metrics.counter("newsbeam", "boilerplate_lines_learned")
+
+    def setup(self) -> None:
+        self._trimmer = HeapTrimmer()
 
     def process(self, keyed: tuple[str, Iterable[Record]]) -> Iterator[Record]:
         members: list[Member] = []
@@ -159,9 +165,11 @@ class _DecideFn(beam.DoFn):
             else:
                 if self._thresholds is not None:
                     members.append(Member(record["article_id"], record["sig"], record.get("published_at")))
-                    parked[record["article_id"]] = (record["parked"], record["offset"])
+                    parked[record["article_id"]] = (FileSystems.join(self._dir, record["parked"]), record["offset"])
                 if self._learn is not None:
                     lines.setdefault(record["publisher"], []).append((record["article_id"], record["lines"]))
+        if members or lines:
+            self._trimmer.trim()  # the worker's earlier stages freed much: back to the system before the peak
         clusters = assign_clusters(members, self._earlier, self._thresholds,
                                    lambda found: _full_signatures(found, parked)) if self._thresholds else {}
         learned = {pub: self._learn_publisher(arts, clusters) for pub, arts in lines.items()}
@@ -235,7 +243,8 @@ def _by_spill_file(record: Record) -> tuple[str, Record]:
 class _RestoreFn(beam.DoFn):
     """One spill file's decided stubs: its articles, decisions applied."""
 
-    def __init__(self, num_perm: int) -> None:
+    def __init__(self, spill_dir: str, num_perm: int) -> None:
+        self._dir = spill_dir
         self._num_perm = num_perm
 
     def setup(self) -> None:
@@ -250,7 +259,7 @@ class _RestoreFn(beam.DoFn):
                 yield record
         if not stubs:
             return
-        for index, (record, sig) in enumerate(read_parked(keyed[0])):
+        for index, (record, sig) in enumerate(read_parked(FileSystems.join(self._dir, keyed[0]))):
             stub = stubs.get(index)
             if stub is not None:
                 yield from self._restore(record, sig, stub)
@@ -307,8 +316,8 @@ class RunWideStages(beam.PTransform):
             | "ParkArticles" >> beam.ParDo(_ParkFn(self._dir, self._num_perm if self._dedup else None, bool(learn)))
             | "KeyAllStubs" >> beam.Map(_key_all_stubs)
             | "GroupAllStubs" >> beam.GroupByKey()
-            | "Decide" >> beam.ParDo(_DecideFn(thresholds, self._earlier, learn))
+            | "Decide" >> beam.ParDo(_DecideFn(self._dir, thresholds, self._earlier, learn))
             | "KeyBySpillFile" >> beam.Map(_by_spill_file)
             | "GroupBySpillFile" >> beam.GroupByKey()
-            | "RestoreArticles" >> beam.ParDo(_RestoreFn(self._num_perm))
+            | "RestoreArticles" >> beam.ParDo(_RestoreFn(self._dir, self._num_perm))
         )
