@@ -3,14 +3,16 @@
 Near-duplicate clustering and learned boilerplate need every article of the
 run before any article can go on. What crosses a GroupByKey is held by the
 runner (the FnApiRunner holds all of it in memory), so full articles do not
-cross these groups: ``ParkArticles`` writes each article to a spill file in
-the run's staging directory and sends on a stub (id, publisher, MinHash
-signature, hashes of its short lines, where it is parked); the run-wide
-steps decide on stubs; ``RestoreArticles`` groups the decided stubs by spill
-file, reads each file once and sends the articles on with the decisions
-applied. Memory then grows with the stubs (~4 KB an article), not with the
-texts. Spill files are pickles written and read by this job only, inside
-its staging directory; the commit deletes them with it.
+cross these groups: ``ParkArticles`` writes each article and its signature
+to a spill file in the run's staging directory and sends on a stub (id,
+publisher, the MinHash values without the shingle hashes, hashes of its
+short lines, where it is parked); the run-wide steps decide on stubs,
+reading back only the signatures that the exact pair check needs;
+``RestoreArticles`` groups the decided stubs by spill file, reads each file
+once and sends the articles on with the decisions applied. Memory then
+grows with the stubs (~1 KB an article), not with the texts. Spill files
+are pickles written and read by this job only, inside its staging
+directory; the commit deletes them with it.
 """
 
 from __future__ import annotations
@@ -77,7 +79,7 @@ class _ParkFn(beam.DoFn):
         article = record["article"]
         text = article.get("text") or ""
         sig = self._signer.sign(text) if self._signer else None
-        path, index, offset = self._park(pickle.dumps(sig, protocol=pickle.HIGHEST_PROTOCOL),
+        name, index, offset = self._park(pickle.dumps(sig, protocol=pickle.HIGHEST_PROTOCOL),
                                          pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL))
         self.parked.inc()
         # The stub's signature leaves out the shingle hashes (most of its
@@ -85,7 +87,7 @@ class _ParkFn(beam.DoFn):
         # ``offset``, only for the few pairs that need the exact check.
         light = Signature(sig.hashvalues, sig.size) if sig is not None else None
         yield {"kind": STUB, "article_id": article["article_id"], "publisher": article.get("publisher") or "",
-               "published_at": article.get("published_at"), "parked": path, "index": index, "offset": offset,
+               "published_at": article.get("published_at"), "parked": name, "index": index, "offset": offset,
                "sig": light,
                "lines": _pack(line_hash(x) for x in learnable_lines(text)) if self._learn else b""}
 
