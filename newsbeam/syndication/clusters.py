@@ -94,7 +94,7 @@ class _UnionFind:
 def _band_keys(matrix: np.ndarray, rows: int) -> Iterator[np.ndarray]:
     """For each band in turn, one uint64 per article: the band's ``rows``
     values combined. One band at a time: all bands at once as uint64 took
-    ~30 MB of temporaries at 10,000 articles, the run's memory peak."""
+    ~30 MB of temporaries at 10,000 articles."""
     n, num_perm = matrix.shape
     for start in range(0, (num_perm // rows) * rows, rows):
         key: np.ndarray = np.zeros(n, dtype=np.uint64)
@@ -109,7 +109,7 @@ def _band_keys(matrix: np.ndarray, rows: int) -> Iterator[np.ndarray]:
 MAX_ALL_PAIRS = 16
 # Candidate pairs pre-checked at a time (bounded memory however many): each
 # takes two rows of the signature matrix, 1 KB at 128 permutations, so 4,096
-# pairs are ~8 MB of temporaries (50,000 were ~64 MB, a 10,000-article run's peak).
+# pairs are ~8 MB of temporaries (50,000 took ~40 MB: the decision step's peak at 10,000 articles).
 CHECK_CHUNK = 4096
 
 
