@@ -52,9 +52,9 @@ def _peak_rss_mb() -> float:
     return max(own, kids) / 1024
 
 
-def run_loop(root: Path, out: Path, part: int = 0, parts: int = 1) -> dict[str, Any]:
+def run_loop(root: Path, out: Path, share: int = 0, shares: int = 1) -> dict[str, Any]:
     """The same functions as the pipeline's stages, in one plain loop (over
-    every ``parts``-th page from ``part``). Timed like the pipeline: from
+    every ``shares``-th page from ``share``). Timed like the pipeline: from
     loading the config and building the tools to the last file written."""
     start = time.perf_counter()
     from newsbeam.boilerplate import BoilerplateRules, BoilerplateStripper
@@ -69,7 +69,7 @@ def run_loop(root: Path, out: Path, part: int = 0, parts: int = 1) -> dict[str, 
     extractor = ArticleExtractor(backend=cfg["extract"]["backend"])
     stripper = BoilerplateStripper(BoilerplateRules.from_file(resolve_path(cfg, cfg["boilerplate"]["rules"])))
     events = VisitEventExtractor()
-    pages = sorted((root / "site").rglob("story-*.html"))[part::parts]
+    pages = sorted((root / "site").rglob("story-*.html"))[share::shares]
     articles: list[dict[str, Any]] = []
     rows: list[dict[str, Any]] = []
     part = 0
@@ -152,9 +152,9 @@ def run_pipeline(root: Path, out: Path, mode: str) -> dict[str, Any]:
 
 def child(mode: str, root: Path) -> None:
     out = Path(tempfile.mkdtemp(prefix=f"bench-{mode.replace('/', 'of')}-"))
-    if mode.startswith("loop"):  # loop, or loop:PART/PARTS (one process of loopN)
-        part, _, parts = mode.partition(":")[2].partition("/")
-        result = run_loop(root, out, int(part or 0), int(parts or 1))
+    if mode.startswith("loop"):  # loop, or loop:SHARE/SHARES (one process of loopN)
+        share, _, shares = mode.partition(":")[2].partition("/")
+        result = run_loop(root, out, int(share or 0), int(shares or 1))
     else:
         result = run_pipeline(root, out, mode)
     result["peak_rss_mb"] = _peak_rss_mb()
@@ -165,14 +165,14 @@ def measure(mode: str, root: Path) -> dict[str, Any]:
     """One run of ``mode`` in a process of its own (``loopN``: N processes
     at once, each on its share of the pages; the run lasts as long as the
     slowest, and its peak is the largest)."""
-    parts = int(mode[4:]) if mode.startswith("loop") and mode[4:].isdigit() else 0
-    modes = [f"loop:{i}/{parts}" for i in range(parts)] if parts else [mode]
+    shares = int(mode[4:]) if mode.startswith("loop") and mode[4:].isdigit() else 0
+    modes = [f"loop:{i}/{shares}" for i in range(shares)] if shares else [mode]
     procs = [subprocess.Popen([sys.executable, __file__, "--child", m, str(root)], stdout=subprocess.PIPE,
                               stderr=subprocess.PIPE, text=True, cwd=REPO) for m in modes]
     results = [_result(m, *proc.communicate()) for m, proc in zip(modes, procs)]
     result = {"articles": sum(r["articles"] for r in results), "seconds": max(r["seconds"] for r in results),
-              "peak_rss_mb": max(r["peak_rss_mb"] for r in results), "balanced": all(r.get("balanced", True)
-                                                                                  for r in results)}
+              "peak_rss_mb": max(r["peak_rss_mb"] for r in results),
+              "balanced": all(r.get("balanced", True) for r in results)}
     result["rate"] = result["articles"] / result["seconds"]
     return result
 
