@@ -14,7 +14,8 @@ returns the free pages; a DoFn calls it every few hundred elements (it
 walks the heap: a few milliseconds). Elsewhere (musl, macOS) it does nothing.
 
 :func:`use_system_arrow_pool` makes pyarrow allocate with malloc. Its
-default pool (mimalloc) keeps what a Parquet write freed: a worker that had
+default pool (mimalloc) keeps what a Parquet write freed: in one measurement
+(a script writing the writer's files, not a benchmark), a process that had
 written five files of 1,000 articles held +68 MB, against +22 MB with malloc,
 and +5 MB once the heap is trimmed after each file. Writes are ~20 ms slower
 per 1,000 articles (0.02 ms an article).

@@ -63,6 +63,8 @@ class _StageFn(beam.DoFn):
         self._flush()
 
     def _flush(self) -> None:
+        if not self._records and not any(self._rows.values()):
+            return  # a bundle with nothing left to write: no files, no heap walk
         part = uuid.uuid4().hex
         for name, rows in self._rows.items():
             if rows:
