@@ -62,10 +62,11 @@ class _Report:
 class _Visit:
     anchor: Window | None
     reports: list[_Report] = field(default_factory=list)
+    clusters: set[str] = field(default_factory=set)  # the reports' stories, kept as reports join
 
-    @property
-    def clusters(self) -> set[str]:
-        return {r.cluster for r in self.reports}
+    def add(self, report: _Report) -> None:
+        self.reports.append(report)
+        self.clusters.add(report.cluster)
 
 
 def _tokens(name: str | None) -> tuple[str, ...]:
@@ -155,9 +156,9 @@ def merge_reports(reports: list[_Report]) -> list[list[_Report]]:
     for report in sorted(reports, key=_sort_key):
         visit = _pick(visits, report)
         if visit is None:
-            visits.append(_Visit(report.window, [report]))
-        else:
-            visit.reports.append(report)
+            visit = _Visit(report.window)
+            visits.append(visit)
+        visit.add(report)
     return [v.reports for v in visits]
 
 
@@ -248,10 +249,14 @@ def _by_visitor_and_destination(reports: list[_Report]) -> dict[tuple[Any, ...],
     by_dest: dict[str, list[_Report]] = {}
     for r in reports:
         by_dest.setdefault(r.row["destination_country"], []).append(r)
+    folded: dict[str | None, tuple[str, ...]] = {}  # each name folded once, however often it is reported
     for dest, rs in by_dest.items():
-        canon = canonical_visitors(_tokens(r.row.get("visitor")) for r in rs)
-        for r in rs:
-            groups.setdefault((dest, canon[_tokens(r.row.get("visitor"))]), []).append(r)
+        names = [r.row.get("visitor") for r in rs]
+        for name in set(names) - folded.keys():
+            folded[name] = _tokens(name)
+        canon = canonical_visitors(folded[name] for name in names)
+        for r, name in zip(rs, names):
+            groups.setdefault((dest, canon[folded[name]]), []).append(r)
     return groups
 
 
