@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import gc
 import pickle
+import weakref
 
 from transforms.worker_tools import WorkerTools
 
@@ -37,3 +39,26 @@ def test_separate_pipelines_do_not_share_tools() -> None:
     tool = a.borrow("tool", object)
     a.give_back("tool", tool)
     assert b.borrow("tool", object) is not tool
+
+
+def test_a_new_tool_is_moved_out_of_the_collectors_reach_and_its_leftover_cycles_are_collected() -> None:
+    class Junk:
+        pass
+
+    leftovers: list[weakref.ref[Junk]] = []
+
+    class Heavy:
+        def __init__(self) -> None:
+            self.parts = [[i] for i in range(100)]  # containers the collector would walk
+            junk = Junk()
+            junk.cycle = junk  # type: ignore[attr-defined]  # garbage left by building, in a cycle
+            leftovers.append(weakref.ref(junk))
+
+    try:
+        tool = WorkerTools().borrow("heavy", Heavy)
+        tracked = {id(o) for o in gc.get_objects()}
+        assert gc.get_freeze_count() > 0
+        assert id(tool.parts) not in tracked and id(tool.parts[0]) not in tracked  # frozen: not walked
+        assert leftovers[0]() is None  # collected before the freeze, not kept forever
+    finally:
+        gc.unfreeze()
