@@ -60,3 +60,31 @@ def test_the_airflow_dag_loads() -> None:
     [task] = dag.tasks
     assert task.py_file.endswith("deploy/newsbeam_job.py")
     assert task.pipeline_options["config"].endswith("configs/dataflow.yaml")
+
+
+def test_dask_preparation_fills_the_partitions_and_warms_the_workers() -> None:
+    """Against an existing cluster: the address and 4 partitions a worker go
+    to Beam's runner, bags shuffle by tasks (set, not looked up), and each
+    worker imports the stages before any task."""
+    import sys
+    import time
+    from contextlib import ExitStack
+
+    import dask
+    from dask.distributed import Client, LocalCluster
+
+    from pipeline.runners import PARTITIONS_PER_WORKER, prepare_dask
+
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, dashboard_address=None,
+                      silence_logs=40) as cluster, Client(cluster.scheduler_address) as client:
+        assert not any(client.run(lambda: "pipeline.build" in sys.modules).values())  # a fresh worker
+        with ExitStack() as stack:
+            argv = prepare_dask([f"--dask_address={cluster.scheduler_address}"], stack)
+            assert dask.config.get("dataframe.shuffle.method") == "tasks"  # no dataframe import to find it
+        assert dask.config.get("dataframe.shuffle.method", None) is None  # only for the run
+        assert f"--dask_client_address={cluster.scheduler_address}" in argv
+        assert f"--dask_npartitions={PARTITIONS_PER_WORKER}" in argv
+        deadline = time.monotonic() + 60
+        while not all(client.run(lambda: "pipeline.build" in sys.modules).values()):
+            assert time.monotonic() < deadline, "the worker never imported the pipeline's stages"
+            time.sleep(0.2)
