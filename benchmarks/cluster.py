@@ -1,6 +1,6 @@
 """Throughput on each runner (issue #6): 2,000 stored article pages.
 
-    python benchmarks/cluster.py [--pages 2000] [--rounds 2] [--http]
+    python benchmarks/cluster.py [--pages 2000] [--rounds 3] [--http]
 
 Prints articles/s on the FnApiRunner (the local DirectRunner's engine) with
 1 and 2 worker processes, and on the DaskRunner with a LocalCluster of 1 and
@@ -36,7 +36,7 @@ LOOPS = ("loop", "loop2")
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--pages", type=int, default=2000)
-    parser.add_argument("--rounds", type=int, default=2,
+    parser.add_argument("--rounds", type=int, default=3,
                         help="runs of every mode, interleaved; each mode's best run counts (a shared machine's "
                              "other jobs slow single runs)")
     parser.add_argument("--http", dest="input", action="store_const", const="+http", default="",

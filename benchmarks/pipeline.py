@@ -1,6 +1,6 @@
 """Pipeline speed and memory against a plain loop over the same functions (issue #8).
 
-    python benchmarks/pipeline.py [--sizes 1000 10000] [--modes loop,fnapi1,fnapi2,fnapi1+http] [--rounds 2]
+    python benchmarks/pipeline.py [--sizes 1000 10000] [--modes loop,fnapi1,fnapi2,fnapi1+http] [--rounds 3]
 
 For each N it generates N stored article pages (``benchmarks/corpus.py``:
 HTML files, the same pages in WARC files, and RSS feeds of them) and
@@ -191,7 +191,7 @@ def main() -> None:
     parser.add_argument("--modes", default="loop,loop2,fnapi1,fnapi2,fnapi1+http",
                         help="loop, loopN (the loop in N processes), fnapiN, daskN; a +http suffix reads the "
                              "feeds and fetches over loopback")
-    parser.add_argument("--rounds", type=int, default=2,
+    parser.add_argument("--rounds", type=int, default=3,
                         help="runs of every mode, interleaved; each mode's best rate counts (a shared machine's "
                              "other jobs slow single runs)")
     parser.add_argument("--warc-gzip", action="store_true",
