@@ -168,7 +168,7 @@ def _pack(hashes: Iterable[int]) -> bytes:
 
 
 def _unpack(packed: bytes) -> frozenset[int]:
-    return frozenset(int(h) for h in np.frombuffer(packed, dtype="<u8"))
+    return frozenset(np.frombuffer(packed, dtype="<u8").tolist())  # tolist: Python ints in one C loop
 
 
 def _key_all_stubs(record: Record | Stub) -> tuple[str, Record | Stub]:
