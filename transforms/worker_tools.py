@@ -31,8 +31,9 @@ def _settle() -> None:
     it left behind, then move everything alive now (the tool, the modules)
     out of the cyclic collector's reach. Later full collections, and the
     interpreter's exit when the runner stops the worker, no longer walk
-    them: a process holding the tools took 0.24-0.28 s to exit, 0.10-0.13 s
-    after this (which itself takes ~0.05 s, once per tool)."""
+    them. Measured once with a script, not a benchmark: a process holding
+    the tools took 0.24-0.28 s to exit, 0.10-0.13 s after this (which itself
+    takes ~0.05 s, once per tool)."""
     gc.collect()
     gc.freeze()
 
