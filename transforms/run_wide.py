@@ -61,12 +61,13 @@ class Stub(NamedTuple):
 
     A named tuple of plain values, not a record dict: the one decision step
     decodes every stub of the run at once, and 10,000 stubs took 19.4 MB as
-    dicts (a copy of each key per stub, a datetime, a Signature) and ~11 MB
-    as these. ``published_at`` is in microseconds since the epoch (None when
-    unknown); ``hashvalues`` and ``size`` are the MinHash values and the
-    shingle count (the shingle hashes stay in the spill file, at
-    ``offset``; empty when near-duplicates are off); ``lines``: the packed
-    hashes of the learnable lines (empty when learning is off)."""
+    dicts (a copy of each key per stub, a datetime, a Signature) and 11.6 MB
+    as these (measured once with a script, not a benchmark).
+    ``published_at`` is in microseconds since the epoch (None when unknown);
+    ``hashvalues`` and ``size`` are the MinHash values and the shingle count
+    (the shingle hashes stay in the spill file, at ``offset``; empty when
+    near-duplicates are off); ``lines``: the packed hashes of the learnable
+    lines (empty when learning is off)."""
 
     article_id: str
     publisher: str
@@ -123,8 +124,9 @@ class _ParkFn(beam.DoFn):
         # The stub leaves out the shingle hashes (most of a signature's
         # size): the decision step reads them from the spill file, at
         # ``offset``, only for the few pairs that need the exact check.
+        hashvalues, size = (sig.hashvalues, sig.size) if sig is not None else (b"", 0)
         yield Stub(article["article_id"], article.get("publisher") or "", _micros(article.get("published_at")),
-                   name, index, offset, sig.hashvalues if sig is not None else b"", sig.size if sig is not None else 0,
+                   name, index, offset, hashvalues, size,
                    _pack(line_hash(x) for x in learnable_lines(text)) if self._learn else b"")
 
     def _park(self, sig: bytes, record: bytes) -> tuple[str, int, int]:

@@ -61,8 +61,9 @@ class _Report:
 @dataclass
 class _Visit:
     anchor: Window | None
-    reports: list[_Report] = field(default_factory=list)
-    clusters: set[str] = field(default_factory=set)  # the reports' stories, kept as reports join
+    # Filled only through add(), which keeps ``clusters`` (the reports' stories) in step.
+    reports: list[_Report] = field(default_factory=list, init=False)
+    clusters: set[str] = field(default_factory=set, init=False)
 
     def add(self, report: _Report) -> None:
         self.reports.append(report)
