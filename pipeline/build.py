@@ -11,6 +11,7 @@ from apache_beam.options.pipeline_options import PipelineOptions
 from newsbeam.boilerplate import BoilerplateRules
 from newsbeam.config import resolve_path
 from pipeline.plan import RunPlan, plan_run
+from pipeline.runners import spread_keys
 from transforms.boilerplate import StripConfiguredBoilerplate
 from transforms.dedup import SkipDuplicates
 from transforms.events import ExtractVisitEvents
@@ -27,18 +28,22 @@ def boilerplate_rules(cfg: dict[str, Any]) -> dict[str, Any]:
     return BoilerplateRules.from_file(resolve_path(cfg, cfg["boilerplate"]["rules"])).to_dict()
 
 
-def add_stages(records: beam.PCollection, plan: RunPlan, spill_dir: str) -> beam.PCollection:
+def add_stages(records: beam.PCollection, plan: RunPlan, spill_dir: str,
+               keys: list[int] | None = None) -> beam.PCollection:
     """Stages 2-6, shared by batch and stream: items in, articles with events
-    out. Articles wait in ``spill_dir`` during the run-wide steps."""
+    out. Articles wait in ``spill_dir`` during the run-wide steps. ``keys``:
+    as many as ``pipeline.fetch_shards``, to group under when the runner
+    spreads some keys more evenly than others (``spread_keys``)."""
     cfg = plan.config
     tools = WorkerTools()  # one handle: each worker builds its extractors once, whatever the runner's bundles
     return (
         records
         | "SkipDuplicates" >> SkipDuplicates(plan.known_ids)
-        | "FetchPages" >> FetchPages(cfg["fetch"], shards=int(cfg["pipeline"]["fetch_shards"]))
+        | "FetchPages" >> FetchPages(cfg["fetch"], shards=int(cfg["pipeline"]["fetch_shards"]), keys=keys)
         | "ExtractArticles" >> ExtractArticles(cfg["extract"], tools)
         | "StripBoilerplate" >> StripConfiguredBoilerplate(boilerplate_rules(cfg))
-        | "RunWide" >> RunWideStages(spill_dir, cfg["dedup"], cfg["boilerplate"]["learn"], plan.earlier_signatures)
+        | "RunWide" >> RunWideStages(spill_dir, cfg["dedup"], cfg["boilerplate"]["learn"], plan.earlier_signatures,
+                                     restore_keys=keys)
         | "ExtractVisitEvents" >> ExtractVisitEvents(tools)
     )
 
@@ -50,8 +55,9 @@ def build_pipeline(options: PipelineOptions, plan: RunPlan | None = None) -> bea
     pipeline = beam.Pipeline(options=options)
     records = pipeline | "ReadFeeds" >> ReadFeeds(plan.sources, plan.config["fetch"], plan.validators, plan.archives)
     flush_rows = int(plan.config["pipeline"]["flush_rows"])
+    keys = spread_keys(options, int(plan.config["pipeline"]["fetch_shards"]))
     (
-        add_stages(records, plan, FileSystems.join(plan.staging_dir, SPILL_DIR))
+        add_stages(records, plan, FileSystems.join(plan.staging_dir, SPILL_DIR), keys)
         | "WriteDatasets" >> WriteDatasets(plan.staging_dir, plan.run_id, plan.ingest_date, flush_rows)
     )
     return pipeline

@@ -4,8 +4,10 @@ Airflow DAG loads when Airflow is installed (``make test-airflow``)."""
 
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
 
+import apache_beam as beam
 import pytest
 from apache_beam.options.pipeline_options import PipelineOptions, StandardOptions
 
@@ -88,3 +90,46 @@ def test_dask_preparation_fills_the_partitions_and_warms_the_workers() -> None:
         while not all(client.run(lambda: "pipeline.build" in sys.modules).values()):
             assert time.monotonic() < deadline, "the worker never imported the pipeline's stages"
             time.sleep(0.2)
+
+
+class _BundleKeysFn(beam.DoFn):  # type: ignore[misc]
+    """Writes each bundle's keys to a file of its own (a Dask partition is one bundle)."""
+
+    def __init__(self, out: str) -> None:
+        self._out = out
+
+    def start_bundle(self) -> None:
+        self._path = Path(self._out) / uuid.uuid4().hex
+
+    def process(self, keyed: tuple[int, object]) -> None:
+        with self._path.open("a") as fh:
+            fh.write(f"{keyed[0]}\n")
+
+
+def test_spread_keys_fill_the_dask_runners_partitions_equally(tmp_path: Path) -> None:
+    """Beam's DaskRunner hashes GroupByKey keys into its partitions (64 plain
+    shard numbers fell 5 to 11 to each of 8); ``spread_keys`` gives keys that
+    land 8 to each, through a real GroupByKey on a 2-worker cluster."""
+    distributed = pytest.importorskip("dask.distributed")
+    from pipeline.runners import spread_keys
+    from transforms.read_feeds import SOURCE_SLOTS
+
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None,
+                                  silence_logs=40) as cluster:
+        options = PipelineOptions(with_defaults(["--runner=DaskRunner", "--dask_npartitions=8",
+                                                 f"--dask_client_address={cluster.scheduler_address}"], ""))
+        keys = spread_keys(options, 64)
+        assert keys is not None and len(set(keys)) == 64
+        pipeline = beam.Pipeline(options=options)
+        _ = (pipeline
+             | "Slots" >> beam.Create(range(SOURCE_SLOTS))  # as the run's first Create: its partitions
+             | "Keys" >> beam.FlatMap(lambda slot: [(k, slot) for k in keys[slot::SOURCE_SLOTS]])
+             | "Group" >> beam.GroupByKey()
+             | "Record" >> beam.ParDo(_BundleKeysFn(str(tmp_path))))
+        result = pipeline.run(test_runner_api=False)
+        result.wait_until_finish()
+        result.client.close()  # type: ignore[attr-defined]  # the DaskRunner leaves its client open
+    partitions = [sorted(int(k) for k in f.read_text().split()) for f in tmp_path.iterdir()]
+    assert sorted(len(p) for p in partitions) == [8] * 8, partitions
+    assert sorted(k for p in partitions for k in p) == sorted(keys)
+    assert spread_keys(PipelineOptions(["--runner=FnApiRunner"]), 64) is None  # it deals keys in turn itself

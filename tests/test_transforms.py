@@ -8,6 +8,7 @@ from typing import Any
 
 import apache_beam as beam
 import pyarrow.dataset as ds
+import pytest
 from apache_beam.testing.test_pipeline import TestPipeline
 from apache_beam.testing.util import assert_that, equal_to
 
@@ -189,14 +190,14 @@ def test_items_are_dealt_to_fetch_shards_in_equal_numbers() -> None:
 
     from transforms.fetch import _DealToShardsFn
 
-    deal = _DealToShardsFn(8)
+    deal = _DealToShardsFn([8, 1, 2, 3, 4, 5, 6, 7])  # any keys: shard 0 here is named 8
     sizes: Counter[Any] = Counter()
     for bundle in range(3):
         deal.start_bundle()
         records = [_item(f"http://news.example.com/{bundle}/{i}") for i in range(100)]
         records.append(error_record("feed", "f", "x", "y"))
         sizes.update(key for key, record in (kv for r in records for kv in deal.process(r)) if record["kind"] == ITEM)
-    assert sum(sizes.values()) == 300 and set(sizes) == set(range(8))
+    assert sum(sizes.values()) == 300 and set(sizes) == set(range(1, 9))
     assert max(sizes.values()) - min(sizes.values()) <= 3  # at most one more per bundle
 
 
@@ -239,7 +240,12 @@ def test_extract_visit_events_adds_event_rows_with_stable_ids() -> None:
         assert_that(out, equal_to([("a1", "Jane Example", "NOR", "planned", "2022-03-03", 40)]))
 
 
-def test_near_duplicates_cluster_copies_across_publishers(tmp_path: Path) -> None:
+@pytest.mark.parametrize("restore_keys", [None, [7, 3]])
+def test_near_duplicates_cluster_copies_across_publishers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                          restore_keys: list[int] | None) -> None:
+    """Each spill file restored under its name, or (one article a file here)
+    the files dealt to two keys: the same articles and decisions."""
+    monkeypatch.setattr("transforms.run_wide.ARTICLES_PER_SPILL_FILE", 1)
     wire = "\n".join(f"Paragraph {i} of the wire story tells of talks on trade, energy and climate in Oslo today."
                      f" Sentence {i} adds detail number {i * 7} to the report." for i in range(12))
     other = "\n".join(f"An unrelated report, part {i}, covers a football match and its {i} goals." for i in range(12))
@@ -251,7 +257,8 @@ def test_near_duplicates_cluster_copies_across_publishers(tmp_path: Path) -> Non
         return a["article_id"], f"{a['cluster_id']}|{a['duplicate_of']}"
 
     with TestPipeline(runner=RUNNER) as p:
-        out = (p | beam.Create(records) | RunWideStages(str(tmp_path), CFG["dedup"], {"enabled": False})
+        out = (p | beam.Create(records)
+               | RunWideStages(str(tmp_path), CFG["dedup"], {"enabled": False}, restore_keys=restore_keys)
                | beam.Filter(lambda r: r["kind"] == ARTICLE) | beam.Map(view))
         assert_that(out, equal_to([("a1", "a1|None"), ("a2", "a1|a1"), ("a3", "a3|None")]))
 

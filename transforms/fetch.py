@@ -80,14 +80,15 @@ class _FetchGroupFn(beam.DoFn):
 
 
 class _DealToShardsFn(beam.DoFn):
-    """Items dealt to the shards in turn (each bundle from a starting shard
-    of its own), so that shards hold equal numbers of items. Runners hand
-    whole groups to workers (the FnApiRunner splits a stage's groups between
-    its workers once, up front), so equal shards are equal shares of work;
-    hashing item ids gave shards of 21 to 46 items out of 2,000."""
+    """Items dealt to the shards (``keys``) in turn (each bundle from a
+    starting shard of its own), so that shards hold equal numbers of items.
+    Runners hand whole groups to workers (the FnApiRunner splits a stage's
+    groups between its workers once, up front), so equal shards are equal
+    shares of work; hashing item ids gave shards of 21 to 46 items out of
+    2,000."""
 
-    def __init__(self, shards: int) -> None:
-        self._shards = shards
+    def __init__(self, keys: list[int]) -> None:
+        self._keys = keys
 
     def start_bundle(self) -> None:
         self._next: int | None = None
@@ -97,23 +98,25 @@ class _DealToShardsFn(beam.DoFn):
             yield passthrough_key(record), record
             return
         if self._next is None:
-            self._next = zlib.crc32(record["item_id"].encode()) % self._shards
-        yield self._next, record
-        self._next = (self._next + 1) % self._shards
+            self._next = zlib.crc32(record["item_id"].encode()) % len(self._keys)
+        yield self._keys[self._next], record
+        self._next = (self._next + 1) % len(self._keys)
 
 
 class FetchPages(beam.PTransform):
-    """``item`` records -> ``page`` records (or fetch dead letters)."""
+    """``item`` records -> ``page`` records (or fetch dead letters), fetched
+    in ``shards`` groups; ``keys`` (as many) name them, when the runner
+    spreads some keys more evenly than others over its workers."""
 
-    def __init__(self, fetch_cfg: dict[str, Any], shards: int = 64) -> None:
+    def __init__(self, fetch_cfg: dict[str, Any], shards: int = 64, keys: list[int] | None = None) -> None:
         super().__init__()
         self._cfg = fetch_cfg
-        self._shards = max(1, shards)
+        self._keys = keys or list(range(max(1, shards)))
 
     def expand(self, records: beam.PCollection) -> beam.PCollection:
         return (
             records
-            | "DealToShards" >> beam.ParDo(_DealToShardsFn(self._shards))
+            | "DealToShards" >> beam.ParDo(_DealToShardsFn(self._keys))
             | "GroupByShard" >> beam.GroupByKey()
             | "FetchShard" >> beam.ParDo(_FetchGroupFn(self._cfg))
         )

@@ -181,11 +181,14 @@ class _DecideFn(beam.DoFn):
     """All of the run's stubs at once (two passes over the group, which Beam
     lets us iterate again): near-duplicate clusters, against earlier runs'
     signatures too, then each publisher's learned lines, counted by story.
-    Each stub goes on with its decisions and without its signature."""
+    Each stub goes on with its decisions and without its signature, and with
+    the group its spill file is restored in: the file's name, or one of
+    ``restore_keys`` (the spill files dealt to them in turn)."""
 
     def __init__(self, spill_dir: str, thresholds: Thresholds | None, earlier: list[Member],
-                 learn: tuple[int, float] | None) -> None:
+                 learn: tuple[int, float] | None, restore_keys: list[int] | None = None) -> None:
         self._dir = spill_dir
+        self._restore_keys = restore_keys
         self._thresholds = thresholds
         self._earlier = earlier
         self._learn = learn
@@ -199,10 +202,12 @@ class _DecideFn(beam.DoFn):
         members: list[Member] = []
         parked: dict[str, Stub] = {}
         lines: dict[str, list[tuple[str, bytes]]] = {}
+        files: set[str] = set()
         for record in keyed[1]:
             if not isinstance(record, Stub):
                 yield record
                 continue
+            files.add(record.parked)
             if self._thresholds is not None:
                 members.append(Member(record.article_id, record.signature(), record.published()))
                 parked[record.article_id] = record
@@ -213,9 +218,17 @@ class _DecideFn(beam.DoFn):
         clusters = assign_clusters(members, self._earlier, self._thresholds,
                                    lambda found: _full_signatures(found, parked, self._dir)) if self._thresholds else {}
         learned = {pub: self._learn_publisher(arts, clusters) for pub, arts in lines.items()}
+        groups = self._groups(files)
         for record in keyed[1]:
             if isinstance(record, Stub):
-                yield self._decided(record, clusters, learned.get(record.publisher))
+                yield {**self._decided(record, clusters, learned.get(record.publisher)),
+                       "group": groups[record.parked]}
+
+    def _groups(self, files: set[str]) -> dict[str, Any]:
+        keys = self._restore_keys
+        if not keys:
+            return {name: name for name in files}
+        return {name: keys[i % len(keys)] for i, name in enumerate(sorted(files))}
 
     def _learn_publisher(self, arts: list[tuple[str, bytes]], clusters: dict[str, Assignment]) -> Learned:
         assert self._learn is not None
@@ -278,12 +291,12 @@ def _full_signatures(members: list[Member], parked: dict[str, Stub], spill_dir: 
     return [full(m) for m in members]
 
 
-def _by_spill_file(record: Record) -> tuple[str, Record]:
-    return (record["parked"] if record["kind"] == STUB else passthrough_key(record)), record
+def _by_restore_group(record: Record) -> tuple[Any, Record]:
+    return (record["group"] if record["kind"] == STUB else passthrough_key(record)), record
 
 
 class _RestoreFn(beam.DoFn):
-    """One spill file's decided stubs: its articles, decisions applied."""
+    """The decided stubs of a group's spill files: their articles, decisions applied."""
 
     def __init__(self, spill_dir: str, num_perm: int) -> None:
         self._dir = spill_dir
@@ -292,19 +305,18 @@ class _RestoreFn(beam.DoFn):
     def setup(self) -> None:
         self._stripper = BoilerplateStripper(BoilerplateRules())
 
-    def process(self, keyed: tuple[str, Iterable[Record]]) -> Iterator[Record]:
-        stubs: dict[int, Record] = {}
+    def process(self, keyed: tuple[Any, Iterable[Record]]) -> Iterator[Record]:
+        stubs: dict[str, dict[int, Record]] = {}
         for record in keyed[1]:
             if record["kind"] == STUB:
-                stubs[record["index"]] = record
+                stubs.setdefault(record["parked"], {})[record["index"]] = record
             else:
                 yield record
-        if not stubs:
-            return
-        for index, (record, sig) in enumerate(read_parked(FileSystems.join(self._dir, keyed[0]))):
-            stub = stubs.get(index)
-            if stub is not None:
-                yield from self._restore(record, sig, stub)
+        for name, wanted in stubs.items():
+            for index, (record, sig) in enumerate(read_parked(FileSystems.join(self._dir, name))):
+                stub = wanted.get(index)
+                if stub is not None:
+                    yield from self._restore(record, sig, stub)
 
     def _restore(self, record: Record, sig: Any, stub: Record) -> Iterator[Record]:
         article = record["article"]
@@ -337,12 +349,15 @@ class RunWideStages(beam.PTransform):
     ``signature`` record per article), then lines learned per publisher
     (removed, and a ``learned`` record each), deciding on stubs while the
     articles wait in spill files under ``spill_dir``. Either step can be
-    off; with both off the records pass unchanged."""
+    off; with both off the records pass unchanged. ``restore_keys``: the
+    keys that the runner spreads evenly over its workers, to restore the
+    spill files under (else each file is restored under its own name)."""
 
     def __init__(self, spill_dir: str, dedup_cfg: dict[str, Any], learn_cfg: dict[str, Any],
-                 earlier: Iterable[Any] = ()) -> None:
+                 earlier: Iterable[Any] = (), restore_keys: list[int] | None = None) -> None:
         super().__init__()
         self._dir = spill_dir
+        self._restore_keys = restore_keys
         self._dedup = dedup_cfg if dedup_cfg.get("near_duplicates", True) else None
         self._learn = learn_cfg if learn_cfg.get("enabled", True) else None
         self._earlier = list(earlier)
@@ -358,8 +373,8 @@ class RunWideStages(beam.PTransform):
             | "ParkArticles" >> beam.ParDo(_ParkFn(self._dir, self._num_perm if self._dedup else None, bool(learn)))
             | "KeyAllStubs" >> beam.Map(_key_all_stubs)
             | "GroupAllStubs" >> beam.GroupByKey()
-            | "Decide" >> beam.ParDo(_DecideFn(self._dir, thresholds, self._earlier, learn))
-            | "KeyBySpillFile" >> beam.Map(_by_spill_file)
-            | "GroupBySpillFile" >> beam.GroupByKey()
+            | "Decide" >> beam.ParDo(_DecideFn(self._dir, thresholds, self._earlier, learn, self._restore_keys))
+            | "KeyByRestoreGroup" >> beam.Map(_by_restore_group)
+            | "GroupByRestoreGroup" >> beam.GroupByKey()
             | "RestoreArticles" >> beam.ParDo(_RestoreFn(self._dir, self._num_perm))
         )
