@@ -98,13 +98,13 @@ def prepare_dask(argv: list[str], stack: ExitStack) -> list[str]:
     address = _flag_value(argv, "--dask_client_address") or _flag_value(argv, "--dask_address") \
         or _flag_value(argv, "--dask-address")
     if address is None:
-        workers = os.cpu_count() or 1
+        cores = os.cpu_count() or 1
         cluster = stack.enter_context(
-            LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
+            LocalCluster(n_workers=cores, threads_per_worker=1, processes=True, dashboard_address=None,
                          silence_logs=logging.ERROR)
         )
         address = str(cluster.scheduler_address)
-        _LOG.info("started a dask LocalCluster with %d workers at %s", workers, address)
+        _LOG.info("started a dask LocalCluster with %d workers at %s", cores, address)
     if _flag_value(argv, "--dask_client_address") is None:
         argv.append(f"--dask_client_address={address}")
     with Client(address) as client:
