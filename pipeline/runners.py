@@ -72,7 +72,11 @@ def with_defaults(argv: list[str], default_runner: str) -> list[str]:
 
 
 def is_dask(argv: list[str]) -> bool:
-    return (runner_name(argv) or "").endswith("DaskRunner")
+    return _is_dask_runner(runner_name(argv))
+
+
+def _is_dask_runner(runner: object) -> bool:
+    return str(runner or "").endswith("DaskRunner")
 
 
 PARTITIONS_PER_WORKER = 4
@@ -134,8 +138,8 @@ def spread_keys(options: PipelineOptions, count: int) -> list[int] | None:
     stage's keys to its workers in turn. The DaskRunner hashes each key into
     one of its partitions: 64 shards fell 5 to 11 to each of 8 partitions,
     and the worker that drew the large ones ran on alone for ~1.5 s of an
-    18 s run."""
-    if not is_dask([f"--runner={options.view_as(StandardOptions).runner}"]):
+    18 s run (one run's task stream)."""
+    if not _is_dask_runner(options.view_as(StandardOptions).runner):
         return None
     from apache_beam.runners.dask.dask_runner import DaskOptions
 

@@ -221,8 +221,7 @@ class _DecideFn(beam.DoFn):
         groups = self._groups(files)
         for record in keyed[1]:
             if isinstance(record, Stub):
-                yield {**self._decided(record, clusters, learned.get(record.publisher)),
-                       "group": groups[record.parked]}
+                yield self._decided(record, clusters, learned.get(record.publisher), groups[record.parked])
 
     def _groups(self, files: set[str]) -> dict[str, Any]:
         keys = self._restore_keys
@@ -238,9 +237,9 @@ class _DecideFn(beam.DoFn):
         self.learned.inc(len(found.counts))
         return found
 
-    def _decided(self, stub: Stub, clusters: dict[str, Assignment], learned: Learned | None) -> Record:
+    def _decided(self, stub: Stub, clusters: dict[str, Assignment], learned: Learned | None, group: Any) -> Record:
         out: Record = {"kind": STUB, "article_id": stub.article_id, "publisher": stub.publisher,
-                       "parked": stub.parked, "index": stub.entry}
+                       "parked": stub.parked, "index": stub.entry, "group": group}
         if self._thresholds is not None:
             found = clusters.get(stub.article_id)
             out["cluster_id"] = found.cluster_id if found else stub.article_id
