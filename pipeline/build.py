@@ -53,9 +53,10 @@ def build_pipeline(options: PipelineOptions, plan: RunPlan | None = None) -> bea
     the options when not given). Nothing runs until ``.run()``."""
     plan = plan or plan_run(options)
     pipeline = beam.Pipeline(options=options)
-    records = pipeline | "ReadFeeds" >> ReadFeeds(plan.sources, plan.config["fetch"], plan.validators, plan.archives)
-    flush_rows = int(plan.config["pipeline"]["flush_rows"])
     keys = spread_keys(options, int(plan.config["pipeline"]["fetch_shards"]))
+    records = pipeline | "ReadFeeds" >> ReadFeeds(plan.sources, plan.config["fetch"], plan.validators, plan.archives,
+                                                  keys)
+    flush_rows = int(plan.config["pipeline"]["flush_rows"])
     (
         add_stages(records, plan, FileSystems.join(plan.staging_dir, SPILL_DIR), keys)
         | "WriteDatasets" >> WriteDatasets(plan.staging_dir, plan.run_id, plan.ingest_date, flush_rows)

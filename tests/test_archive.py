@@ -106,7 +106,8 @@ def _label(record: dict) -> tuple[str, str]:
     return kind, record["row"]["error_type"]
 
 
-def test_read_feeds_turns_archives_into_items_and_dead_letters(tmp_path: Path) -> None:
+@pytest.mark.parametrize("keys", [None, [3, 1]])
+def test_read_feeds_turns_archives_into_items_and_dead_letters(tmp_path: Path, keys: list[int] | None) -> None:
     with (tmp_path / "one.warc.gz").open("wb") as fh:
         write_warc(fh, [PAGES[0], StoredPage("dns:news.example.com", b"")])
     with (tmp_path / "two.warc").open("wb") as fh:
@@ -117,7 +118,7 @@ def test_read_feeds_turns_archives_into_items_and_dead_letters(tmp_path: Path) -
                 ("item", f"{PAGES[1].url}@two.warc"), ("feed", "two.warc:1:True"),
                 ("error", "malformed_archive"), ("feed", "broken.warc:0:True"), ("error", "no_such_feed")]
     with TestPipeline(runner="DirectRunner") as p:
-        out = p | ReadFeeds([], CFG["fetch"], {}, archives=tuple(sources)) | beam.Map(_label)
+        out = p | ReadFeeds([], CFG["fetch"], {}, archives=tuple(sources), keys=keys) | beam.Map(_label)
         assert_that(out, equal_to(expected))
 
 

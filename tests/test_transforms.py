@@ -45,7 +45,9 @@ def _label(record: dict[str, Any]) -> tuple[str, str]:
     return kind, record.get("link") or record["article"]["article_id"]
 
 
-def test_read_feeds_reads_every_format_and_dead_letters_bad_ones(tmp_path: Path) -> None:
+@pytest.mark.parametrize("keys", [None, [5, 9, 2]])
+def test_read_feeds_reads_every_format_and_dead_letters_bad_ones(tmp_path: Path, keys: list[int] | None) -> None:
+    """Sources spread by a Reshuffle, or dealt to keys (as on the DaskRunner): the same records."""
     for name, fmt in FORMATS.items():
         (tmp_path / f"{name}.xml").write_bytes(fmt([(f"g-{name}", f"https://news.example.com/{name}", name)]))
     (tmp_path / "truncated.xml").write_bytes(b"<rss version='2.0'><channel><item><title>cut off")
@@ -58,7 +60,7 @@ def test_read_feeds_reads_every_format_and_dead_letters_bad_ones(tmp_path: Path)
     expected += [("feed", "truncated.xml:1"), ("error", "bad_link"), ("error", "malformed_feed")]
     expected += [("error", "malformed_feed"), ("feed", "garbage.xml:0"), ("error", "no_such_feed")]
     with TestPipeline(runner=RUNNER) as p:
-        out = p | ReadFeeds(sources, CFG["fetch"], {}) | beam.Map(_label)
+        out = p | ReadFeeds(sources, CFG["fetch"], {}, keys=keys) | beam.Map(_label)
         assert_that(out, equal_to(expected))
 
 
@@ -188,9 +190,10 @@ def test_fetch_pages_fetches_over_http_and_dead_letters_failures(tmp_path: Path)
 def test_items_are_dealt_to_fetch_shards_in_equal_numbers() -> None:
     from collections import Counter
 
-    from transforms.fetch import _DealToShardsFn
+    from transforms.deal import DealToKeysFn
+    from transforms.fetch import _item_name
 
-    deal = _DealToShardsFn([8, 1, 2, 3, 4, 5, 6, 7])  # any keys: shard 0 here is named 8
+    deal = DealToKeysFn([8, 1, 2, 3, 4, 5, 6, 7], _item_name)  # any keys: shard 0 here is named 8
     sizes: Counter[Any] = Counter()
     for bundle in range(3):
         deal.start_bundle()

@@ -8,7 +8,6 @@ and each group is fetched in chunks by the concurrent
 
 from __future__ import annotations
 
-import zlib
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future
 from typing import Any
@@ -17,7 +16,7 @@ import apache_beam as beam
 from apache_beam.metrics import Metrics
 
 from newsbeam.fetch import FetchResult
-from transforms.dedup import passthrough_key
+from transforms.deal import DealToKeysFn
 from transforms.envelope import ITEM, PAGE, Record, item_error
 from transforms.read_archives import archived_pages
 
@@ -79,34 +78,20 @@ class _FetchGroupFn(beam.DoFn):
                                  attempts=result.attempts, retryable=result.retryable)
 
 
-class _DealToShardsFn(beam.DoFn):
-    """Items dealt to the shards (``keys``) in turn (each bundle from a
-    starting shard of its own), so that shards hold equal numbers of items.
-    Runners hand whole groups to workers (the FnApiRunner splits a stage's
-    groups between its workers once, up front), so equal shards are equal
-    shares of work; hashing item ids gave shards of 21 to 46 items out of
-    2,000."""
-
-    def __init__(self, keys: list[int]) -> None:
-        self._keys = keys
-
-    def start_bundle(self) -> None:
-        self._next: int | None = None
-
-    def process(self, record: Record) -> Iterator[tuple[Any, Record]]:
-        if record["kind"] != ITEM:
-            yield passthrough_key(record), record
-            return
-        if self._next is None:
-            self._next = zlib.crc32(record["item_id"].encode()) % len(self._keys)
-        yield self._keys[self._next], record
-        self._next = (self._next + 1) % len(self._keys)
+def _item_name(record: Record) -> str | None:
+    """Items are dealt to the shards by id; other records pass on alone."""
+    return str(record["item_id"]) if record["kind"] == ITEM else None
 
 
 class FetchPages(beam.PTransform):
     """``item`` records -> ``page`` records (or fetch dead letters), fetched
     in ``shards`` groups; ``keys`` (as many) name them, when the runner
-    spreads some keys more evenly than others over its workers."""
+    spreads some keys more evenly than others over its workers. Items are
+    dealt to the shards in turn, so that shards hold equal numbers of items.
+    Runners hand whole groups to workers (the FnApiRunner splits a stage's
+    groups between its workers once, up front), so equal shards are equal
+    shares of work; hashing item ids gave shards of 21 to 46 items out of
+    2,000."""
 
     def __init__(self, fetch_cfg: dict[str, Any], shards: int = 64, keys: list[int] | None = None) -> None:
         super().__init__()
@@ -116,7 +101,7 @@ class FetchPages(beam.PTransform):
     def expand(self, records: beam.PCollection) -> beam.PCollection:
         return (
             records
-            | "DealToShards" >> beam.ParDo(_DealToShardsFn(self._keys))
+            | "DealToShards" >> beam.ParDo(DealToKeysFn(self._keys, _item_name))
             | "GroupByShard" >> beam.GroupByKey()
             | "FetchShard" >> beam.ParDo(_FetchGroupFn(self._cfg))
         )

@@ -11,6 +11,7 @@ import apache_beam as beam
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.metrics import Metrics
 
+from transforms.deal import SpreadOverKeys
 from transforms.envelope import FEED, ITEM, Record, error_record
 from transforms.read_archives import ArchiveSource, IndexArchives
 
@@ -159,6 +160,11 @@ class _ReadFeedFn(beam.DoFn):
             yield error_record("feed", where, error_type, message, item_id=where, feed_url=source)
 
 
+def _source_name(source: Any) -> str | None:
+    """A feed or archive is dealt by its path; a dead letter passes on alone."""
+    return None if isinstance(source, dict) else str(source)
+
+
 class ReadFeeds(beam.PTransform):
     """Feed sources (and WARC ``archives``) -> feed summaries, items and dead letters.
 
@@ -168,18 +174,24 @@ class ReadFeeds(beam.PTransform):
     """
 
     def __init__(self, sources: list[str], fetch_cfg: dict[str, Any], validators: dict[str, dict[str, Any]],
-                 archives: tuple[str, ...] = ()) -> None:
+                 archives: tuple[str, ...] = (), keys: list[int] | None = None) -> None:
         super().__init__()
         self._sources: list[str | ArchiveSource] = [*sources, *map(ArchiveSource, archives)]
         self._fetch_cfg = fetch_cfg
         self._validators = validators
+        self._keys = keys
 
     def expand(self, pbegin: beam.pvalue.PBegin) -> beam.PCollection:
+        # The files a glob matches are read in parallel. Beam's DaskRunner
+        # turns a Reshuffle into nothing (one glob's files, e.g. a crawl's
+        # WARC files, would all be read by one task): there the sources are
+        # dealt to ``keys``, which it spreads over its partitions.
+        spread = beam.Reshuffle() if self._keys is None else SpreadOverKeys(self._keys, _source_name)
         return (
             pbegin
             | "FeedSources" >> beam.Create(source_slots(self._sources))
             | "ExpandGlobs" >> beam.ParDo(_ExpandSourcesFn())
-            | "SpreadFeeds" >> beam.Reshuffle()
+            | "SpreadFeeds" >> spread
             | "ReadAndParse" >> beam.ParDo(_ReadFeedFn(self._fetch_cfg, self._validators))
             | "ReadArchives" >> IndexArchives()
         )
