@@ -124,7 +124,8 @@ def warm_workers(client: Any, workers: list[str]) -> None:
     builds the graph (~1 s on a fresh worker, else paid by its first task;
     nothing on a worker that has them already): one task a worker, left to
     run after the client closes. Not ``client.run``, which waits for every
-    worker's reply, and a worker busy importing replied ~0.65 s late."""
+    worker's reply, and a worker busy importing replied ~0.65 s late
+    (timed once with cProfile, not a benchmark)."""
     from dask.distributed import fire_and_forget
 
     for worker in workers:

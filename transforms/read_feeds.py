@@ -171,6 +171,8 @@ class ReadFeeds(beam.PTransform):
     ``validators`` holds what the previous runs saw of each feed (ETag,
     Last-Modified, content hash): an unchanged feed yields no items.
     Archives give one item per stored response (``transforms.read_archives``).
+    ``keys`` (from ``pipeline.runners.spread_keys``, on the DaskRunner) are
+    what the sources are dealt to before they are read.
     """
 
     def __init__(self, sources: list[str], fetch_cfg: dict[str, Any], validators: dict[str, dict[str, Any]],
