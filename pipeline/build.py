@@ -7,6 +7,7 @@ from typing import Any
 import apache_beam as beam
 from apache_beam.io.filesystems import FileSystems
 from apache_beam.options.pipeline_options import PipelineOptions
+from apache_beam.runners.runner import PipelineRunner
 
 from newsbeam.boilerplate import BoilerplateRules
 from newsbeam.config import resolve_path
@@ -48,11 +49,13 @@ def add_stages(records: beam.PCollection, plan: RunPlan, spill_dir: str,
     )
 
 
-def build_pipeline(options: PipelineOptions, plan: RunPlan | None = None) -> beam.Pipeline:
+def build_pipeline(options: PipelineOptions, plan: RunPlan | None = None,
+                   runner: PipelineRunner | None = None) -> beam.Pipeline:
     """The batch pipeline for ``options`` (and the run ``plan``, made from
-    the options when not given). Nothing runs until ``.run()``."""
+    the options when not given), on ``runner`` (else the options' runner).
+    Nothing runs until ``.run()``."""
     plan = plan or plan_run(options)
-    pipeline = beam.Pipeline(options=options)
+    pipeline = beam.Pipeline(runner=runner, options=options)
     keys = spread_keys(options, int(plan.config["pipeline"]["fetch_shards"]))
     records = pipeline | "ReadFeeds" >> ReadFeeds(plan.sources, plan.config["fetch"], plan.validators, plan.archives,
                                                   keys)

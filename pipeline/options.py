@@ -42,3 +42,8 @@ class NewsbeamOptions(PipelineOptions):
                             help="DaskRunner: the scheduler of an existing dask cluster, tcp://HOST:PORT "
                                  "(given to Beam as --dask_client_address; default: a LocalCluster, "
                                  "one worker per core)")
+        parser.add_argument("--late-workers", "--late_workers", dest="late_workers", action="store_true",
+                            default=False,
+                            help="FnApiRunner with --direct_running_mode=multi_processing: let the runner start its "
+                                 "worker processes itself, once the graph is built (default: they start with the "
+                                 "run and import Beam and the stages while the driver plans)")

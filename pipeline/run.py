@@ -15,7 +15,8 @@ from newsbeam.samples import SampleServer
 from pipeline.build import build_pipeline
 from pipeline.commit import commit, recover
 from pipeline.plan import RunPlan, plan_run
-from pipeline.runners import is_dask, prepare_dask, runner_name
+from pipeline.runners import fnapi_worker_processes, is_dask, prepare_dask, runner_name
+from pipeline.workers import PrestartedWorkers
 
 _LOG = logging.getLogger(__name__)
 
@@ -48,6 +49,8 @@ def run_batch(beam_argv: list[str], config: dict[str, Any] | None = None) -> dic
     limit_malloc_arenas()
     use_system_arrow_pool()
     with ExitStack() as stack:
+        processes = fnapi_worker_processes(beam_argv)
+        workers = stack.enter_context(PrestartedWorkers(processes)) if processes else None
         if is_dask(beam_argv):
             beam_argv = prepare_dask(beam_argv, stack)
         options = PipelineOptions(beam_argv)
@@ -57,7 +60,8 @@ def run_batch(beam_argv: list[str], config: dict[str, Any] | None = None) -> dic
         # Beam round-trips a graph through its portable form before handing
         # it to a runner that takes the Python graph (the DaskRunner): a check
         # of Beam's, ~0.4 s of every run here, which the portable runners skip.
-        result = build_pipeline(options, plan).run(test_runner_api=False if is_dask(beam_argv) else "AUTO")
+        runner = workers.runner(options) if workers else None
+        result = build_pipeline(options, plan, runner).run(test_runner_api=False if is_dask(beam_argv) else "AUTO")
         state = result.wait_until_finish()
         _close_dask_client(result)
         if state not in (PipelineState.DONE, None) and str(state) != "DONE":

@@ -71,6 +71,21 @@ def with_defaults(argv: list[str], default_runner: str) -> list[str]:
     return argv
 
 
+def fnapi_worker_processes(argv: list[str]) -> int:
+    """How many SDK worker processes the FnApiRunner will start for
+    ``argv`` (``--direct_running_mode=multi_processing``), else 0 (also
+    with ``--late_workers``: the runner starts them itself)."""
+    fnapi = (runner_name(argv) or "").rsplit(".", 1)[-1] == "FnApiRunner"
+    late = "--late_workers" in argv or "--late-workers" in argv
+    if not fnapi or late or _flag_value(argv, "--direct_running_mode") != "multi_processing":
+        return 0
+    try:
+        count = int(_flag_value(argv, "--direct_num_workers") or 1)
+    except ValueError:
+        return 0  # Beam's option parsing reports it
+    return count if count > 0 else os.cpu_count() or 1
+
+
 def is_dask(argv: list[str]) -> bool:
     return _is_dask_runner(runner_name(argv))
 

@@ -30,6 +30,21 @@ def manifests(out: Path) -> list[dict[str, Any]]:
     return [json.loads(p.read_text()) for p in sorted((out / "_runs").glob("*.json"))]
 
 
+def comparable_rows(table: pa.Table, drop: tuple[str, ...]) -> list[tuple[Any, ...]]:
+    """A dataset's rows, sorted, without the ``drop`` columns (run ids, times)."""
+    keep = [c for c in table.column_names if c not in drop]
+    rows = table.select(keep).to_pylist()
+    return sorted(tuple(repr(r[c]) for c in keep) for r in rows)
+
+
+# The columns that differ between two runs of the same input.
+VOLATILE_COLUMNS = {
+    "articles": ("run_id", "fetched_at", "ingest_date"),
+    "visit_events": ("run_id", "ingest_date"),
+    "errors": ("run_id", "occurred_at", "ingest_date"),
+}
+
+
 def config_for(site: Path, **fetch: Any) -> dict[str, Any]:
     cfg = load_config(REPO / "configs" / "local.yaml")
     cfg["samples"]["serve"] = str(site)
@@ -49,4 +64,5 @@ def newsbeam(*args: str, timeout: float = 600, **popen: Any) -> subprocess.Compl
                           capture_output=True, timeout=timeout, check=False, **popen)
 
 
-__all__ = ["SampleServer", "config_for", "manifests", "newsbeam", "read_dataset", "run_in_process"]
+__all__ = ["VOLATILE_COLUMNS", "SampleServer", "comparable_rows", "config_for", "manifests", "newsbeam", "read_dataset",
+           "run_in_process"]

@@ -7,10 +7,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-import pyarrow as pa
 import pytest
 
-from tests.pipeline_helpers import REPO, manifests, newsbeam, read_dataset
+from tests.pipeline_helpers import REPO, VOLATILE_COLUMNS, comparable_rows, manifests, newsbeam, read_dataset
 from tests.test_cli import FIELDS, seed_gold
 
 pytestmark = pytest.mark.slow
@@ -64,19 +63,6 @@ def test_the_seed_page_yields_the_spec_events(direct_out: Path, shared_dir: Path
     assert len(required) <= len(events) <= len(gold)
 
 
-def _comparable(table: pa.Table, drop: tuple[str, ...]) -> list[tuple[Any, ...]]:
-    keep = [c for c in table.column_names if c not in drop]
-    rows = table.select(keep).to_pylist()
-    return sorted(tuple(repr(r[c]) for c in keep) for r in rows)
-
-
-VOLATILE = {
-    "articles": ("run_id", "fetched_at", "ingest_date"),
-    "visit_events": ("run_id", "ingest_date"),
-    "errors": ("run_id", "occurred_at", "ingest_date"),
-}
-
-
 def test_dask_output_equals_direct_output_row_for_row(direct_out: Path, tmp_path: Path) -> None:
     distributed = pytest.importorskip("dask.distributed")
     out = tmp_path / "dask"
@@ -87,10 +73,10 @@ def test_dask_output_equals_direct_output_row_for_row(direct_out: Path, tmp_path
         executed = client.run(lambda dask_worker: dask_worker.state.executed_count)
     assert done.returncode == 0, done.stderr[-3000:]
     assert len(executed) == 2 and all(n > 0 for n in executed.values()), executed  # the work ran on both workers
-    for name, drop in VOLATILE.items():
+    for name, drop in VOLATILE_COLUMNS.items():
         direct, dask = read_dataset(direct_out, name), read_dataset(out, name)
         assert direct.num_rows > 0
-        assert _comparable(dask, drop) == _comparable(direct, drop), name
+        assert comparable_rows(dask, drop) == comparable_rows(direct, drop), name
 
 
 def _archive_of(articles: list[dict[str, Any]], path: Path) -> None:

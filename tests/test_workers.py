@@ -1,0 +1,92 @@
+"""Worker processes started with the run for the FnApiRunner (pipeline/workers.py)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+import pipeline.run
+from newsbeam.config import load_config
+from pipeline.run import run_batch
+from pipeline.runners import fnapi_worker_processes
+from pipeline.workers import PrestartedWorkers
+from tests.pipeline_helpers import REPO, VOLATILE_COLUMNS, comparable_rows, read_dataset
+
+MULTI = ["--runner=FnApiRunner", "--direct_running_mode=multi_processing"]
+
+
+def test_only_the_fnapi_runners_worker_processes_are_started_early() -> None:
+    assert fnapi_worker_processes([*MULTI, "--direct_num_workers=2"]) == 2
+    assert fnapi_worker_processes(["--runner", "FnApiRunner", "--direct_running_mode", "multi_processing",
+                                   "--direct_num_workers", "3"]) == 3
+    assert fnapi_worker_processes([*MULTI, "--direct_num_workers=0"]) == os.cpu_count()  # Beam: one per core
+    assert fnapi_worker_processes([*MULTI, "--direct_num_workers=2", "--late_workers"]) == 0
+    assert fnapi_worker_processes(["--runner=FnApiRunner", "--direct_num_workers=2"]) == 0  # in one process
+    assert fnapi_worker_processes(["--runner=DirectRunner", "--direct_running_mode=multi_processing"]) == 0
+    assert fnapi_worker_processes(["--runner=apache_beam.runners.dask.dask_runner.DaskRunner"]) == 0
+
+
+def _gone(pid: int, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return True
+        stat = Path(f"/proc/{pid}/stat")
+        if stat.exists() and stat.read_text().rsplit(")", 1)[-1].split()[0] == "Z":
+            return True  # exited, not yet reaped by its parent
+        time.sleep(0.1)
+    return False
+
+
+def test_a_dead_worker_is_reported_and_idle_workers_are_stopped_at_the_end() -> None:
+    with PrestartedWorkers(2) as workers:
+        first, second = workers.pids
+        os.kill(first, 9)
+        assert _gone(first, 10)
+        error = workers.start_worker({"WORKER_ID": "w1"})
+        assert f"pre-started worker {first} has exited" in error
+        assert workers.started == 1
+    assert _gone(second, 5)  # never asked: killed on exit, not left behind
+    assert workers.exit_codes == [-9, -9]
+    assert workers.start_worker({"WORKER_ID": "late"}) == "the run has ended"
+
+
+def test_waiting_workers_exit_when_their_driver_dies() -> None:
+    """A driver killed before the runner asked for its workers: each reads
+    the end of its input and exits once its imports are done."""
+    driver = subprocess.run(
+        [sys.executable, "-c", "import os, sys\nfrom pipeline.workers import PrestartedWorkers\n"
+                               "w = PrestartedWorkers(1)\nprint(w.pids[0], flush=True)\nos._exit(0)"],
+        cwd=REPO, capture_output=True, text=True, timeout=60, check=True)
+    assert _gone(int(driver.stdout.strip()), 60)
+
+
+@pytest.mark.slow
+def test_two_early_workers_run_the_demo_as_the_in_process_runner_does(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    seen: list[PrestartedWorkers] = []
+
+    class Recorded(PrestartedWorkers):
+        def __init__(self, count: int) -> None:
+            super().__init__(count)
+            seen.append(self)
+
+    monkeypatch.setattr(pipeline.run, "PrestartedWorkers", Recorded)
+    config = REPO / "configs" / "local.yaml"
+    one = run_batch([f"--out={tmp_path / 'one'}", "--runner=FnApiRunner"], load_config(config))
+    assert not seen  # one worker runs inside the driver
+    two = run_batch([f"--out={tmp_path / 'two'}", *MULTI, "--direct_num_workers=2"], load_config(config))
+    [workers] = seen
+    assert workers.started == 2 and workers.exit_codes == [0, 0]  # both served the run, then ended cleanly
+    assert two["counts"] == one["counts"] and two["balanced"]
+    for name, drop in VOLATILE_COLUMNS.items():
+        expected = read_dataset(tmp_path / "one", name)
+        assert expected.num_rows > 0
+        assert comparable_rows(read_dataset(tmp_path / "two", name), drop) == comparable_rows(expected, drop), name
