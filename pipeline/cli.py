@@ -7,6 +7,11 @@ import json
 import logging
 import sys
 from collections.abc import Sequence
+from contextlib import ExitStack
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from pipeline.workers import PrestartedWorkers
 
 from newsbeam.config import ConfigError
 
@@ -68,31 +73,50 @@ def check_pipeline_args(argv: list[str]) -> None:
         raise UsageError(f"unexpected argument {unknown[0]!r}")
 
 
-def pipeline_argv(argv: list[str]) -> list[str]:
-    """The config's ``beam:`` options, then the command line's (which win);
-    unknown flags in either are an error."""
+def _merged_argv(argv: list[str]) -> list[str]:
+    """The config's ``beam:`` options, then the command line's (which win)."""
     from newsbeam.config import load_config
     from pipeline.runners import config_flags
 
     parser = _Parser(add_help=False)
     parser.add_argument("--config")
     known, _ = parser.parse_known_args(argv)
-    merged = config_flags(load_config(known.config).get("beam") or {}) + list(argv)
+    return config_flags(load_config(known.config).get("beam") or {}) + list(argv)
+
+
+def pipeline_argv(argv: list[str]) -> list[str]:
+    """The config's ``beam:`` options, then the command line's (which win);
+    unknown flags in either are an error."""
+    merged = _merged_argv(argv)
     check_pipeline_args(merged)
     return merged
 
 
 def _cmd_run(argv: list[str]) -> int:
-    from pipeline.run import PipelineFailed, run_batch
-    from pipeline.runners import DEFAULT_BATCH_RUNNER, with_defaults
-    from pipeline.summary import print_summary
+    from newsbeam.memory import limit_malloc_arenas, use_system_arrow_pool
+    from pipeline.runners import DEFAULT_BATCH_RUNNER, fnapi_worker_processes, with_defaults
+    from pipeline.workers import PrestartedWorkers
 
     if "-h" in argv or "--help" in argv:
         _beam_parser().print_help()
         return 0
-    argv = pipeline_argv(argv)
+    argv = with_defaults(_merged_argv(argv), DEFAULT_BATCH_RUNNER)
+    processes = fnapi_worker_processes(argv)
+    with ExitStack() as stack:
+        if processes:  # before Beam's import here: they import it meanwhile
+            limit_malloc_arenas()  # settings the worker processes inherit
+            use_system_arrow_pool()
+        workers = stack.enter_context(PrestartedWorkers(processes)) if processes else None
+        check_pipeline_args(argv)
+        return _run(argv, workers)
+
+
+def _run(argv: list[str], workers: PrestartedWorkers | None) -> int:
+    from pipeline.run import PipelineFailed, run_batch
+    from pipeline.summary import print_summary
+
     try:
-        manifest = run_batch(with_defaults(argv, DEFAULT_BATCH_RUNNER))
+        manifest = run_batch(argv, workers=workers)
     except PipelineFailed as exc:
         print(f"newsbeam: {exc}", file=sys.stderr)
         return 1

@@ -44,13 +44,15 @@ def _close_dask_client(result: Any) -> None:
         client.close()
 
 
-def run_batch(beam_argv: list[str], config: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Runs one batch job; returns its manifest."""
+def run_batch(beam_argv: list[str], config: dict[str, Any] | None = None,
+              workers: PrestartedWorkers | None = None) -> dict[str, Any]:
+    """Runs one batch job; returns its manifest. ``workers``: the FnApiRunner's
+    worker processes, when the caller started them (else started here)."""
     limit_malloc_arenas()
     use_system_arrow_pool()
     with ExitStack() as stack:
-        processes = fnapi_worker_processes(beam_argv)
-        workers = stack.enter_context(PrestartedWorkers(processes)) if processes else None
+        processes = 0 if workers else fnapi_worker_processes(beam_argv)
+        workers = stack.enter_context(PrestartedWorkers(processes)) if processes else workers
         if is_dask(beam_argv):
             beam_argv = prepare_dask(beam_argv, stack)
         options = PipelineOptions(beam_argv)

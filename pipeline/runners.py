@@ -1,4 +1,7 @@
-"""Runner choice: Beam options pass through; only defaults are filled in."""
+"""Runner choice: Beam options pass through; only defaults are filled in.
+
+Beam is imported only where needed: the CLI reads the runner flags here
+before it imports Beam (see ``pipeline/workers.py``)."""
 
 from __future__ import annotations
 
@@ -6,9 +9,10 @@ import importlib
 import logging
 import os
 from contextlib import ExitStack
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from apache_beam.options.pipeline_options import PipelineOptions, StandardOptions
+if TYPE_CHECKING:
+    from apache_beam.options.pipeline_options import PipelineOptions
 
 _LOG = logging.getLogger(__name__)
 
@@ -155,6 +159,8 @@ def spread_keys(options: PipelineOptions, count: int) -> list[int] | None:
     one of its partitions: 64 shards fell 5 to 11 to each of 8 partitions,
     and the worker that drew the large ones ran on alone for ~1.5 s of an
     18 s run (one run's task stream)."""
+    from apache_beam.options.pipeline_options import StandardOptions
+
     if not _is_dask_runner(options.view_as(StandardOptions).runner):
         return None
     from apache_beam.runners.dask.dask_runner import DaskOptions

@@ -79,6 +79,18 @@ def test_dask_output_equals_direct_output_row_for_row(direct_out: Path, tmp_path
         assert comparable_rows(dask, drop) == comparable_rows(direct, drop), name
 
 
+def test_two_worker_processes_give_the_direct_output_row_for_row(direct_out: Path, tmp_path: Path) -> None:
+    """The CLI starts the FnApiRunner's worker processes itself, early (pipeline/workers.py)."""
+    out = tmp_path / "two"
+    done = newsbeam("run", "--config", "configs/local.yaml", "--out", str(out), "--runner", "FnApiRunner",
+                    "--direct_num_workers", "2", "--direct_running_mode", "multi_processing")
+    assert done.returncode == 0, done.stderr[-3000:]
+    for name, drop in VOLATILE_COLUMNS.items():
+        direct = read_dataset(direct_out, name)
+        assert direct.num_rows > 0
+        assert comparable_rows(read_dataset(out, name), drop) == comparable_rows(direct, drop), name
+
+
 def _archive_of(articles: list[dict[str, Any]], path: Path) -> None:
     """The demo's article pages, stored in a WARC as a crawler would have them."""
     from newsbeam.archive import StoredPage, write_warc

@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
+import pipeline.cli
 import pipeline.run
+import pipeline.workers
 from newsbeam.config import load_config
 from pipeline.run import run_batch
 from pipeline.runners import fnapi_worker_processes
@@ -90,3 +92,29 @@ def test_two_early_workers_run_the_demo_as_the_in_process_runner_does(tmp_path: 
         expected = read_dataset(tmp_path / "one", name)
         assert expected.num_rows > 0
         assert comparable_rows(read_dataset(tmp_path / "two", name), drop) == comparable_rows(expected, drop), name
+
+
+def test_the_cli_starts_the_workers_before_its_option_checks_import_beam(monkeypatch: pytest.MonkeyPatch) -> None:
+    events: list[tuple[str, object]] = []
+
+    class Recorded(PrestartedWorkers):
+        def __init__(self, count: int) -> None:
+            super().__init__(count)
+            events.append(("workers started", count))
+
+    monkeypatch.setattr(pipeline.workers, "PrestartedWorkers", Recorded)
+    monkeypatch.setattr(pipeline.cli, "check_pipeline_args", lambda argv: events.append(("options checked", None)))
+    def run(argv: list[str], workers: PrestartedWorkers | None) -> int:
+        events.append(("run", workers))
+        return 0
+
+    monkeypatch.setattr(pipeline.cli, "_run", run)
+    config = str(REPO / "configs" / "local.yaml")
+    assert pipeline.cli.main(["run", "--config", config, *MULTI, "--direct_num_workers=2"]) == 0
+    assert [name for name, _ in events] == ["workers started", "options checked", "run"]
+    workers = events[2][1]
+    assert isinstance(workers, Recorded) and events[0][1] == 2
+    assert workers.exit_codes == [-9, -9]  # the run never asked for them: stopped when the command ended
+    events.clear()
+    assert pipeline.cli.main(["run", "--config", config, "--runner=FnApiRunner"]) == 0
+    assert events == [("options checked", None), ("run", None)]  # one worker: it runs in the driver
