@@ -51,8 +51,8 @@ def run_batch(beam_argv: list[str], config: dict[str, Any] | None = None,
     limit_malloc_arenas()
     use_system_arrow_pool()
     with ExitStack() as stack:
-        processes = 0 if workers else fnapi_worker_processes(beam_argv)
-        workers = stack.enter_context(PrestartedWorkers(processes)) if processes else workers
+        if workers is None and (processes := fnapi_worker_processes(beam_argv)):
+            workers = stack.enter_context(PrestartedWorkers(processes))
         if is_dask(beam_argv):
             beam_argv = prepare_dask(beam_argv, stack)
         options = PipelineOptions(beam_argv)

@@ -4,8 +4,9 @@ With ``--direct_running_mode=multi_processing`` Beam's FnApiRunner starts
 each SDK worker (``python -m apache_beam.runners.worker.sdk_worker_main``)
 only once the graph is planned, built and handed to it; every worker then
 spends ~1 s importing Beam and our stages while the driver waits (timelines
-of single runs, not a benchmark). Here the processes start with the run,
-import the same modules while the driver plans and builds, and each then
+of single runs, not a benchmark). Here the processes start with the run
+(``newsbeam run``: before the driver imports Beam), import the same
+modules while the driver imports, plans and builds, and each then
 waits for the runner's request to run Beam's own worker main, with the
 environment Beam gives its subprocess workers. The runner reaches them
 through Beam's external worker-pool environment; Beam's runner and worker
