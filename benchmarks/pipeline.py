@@ -17,7 +17,8 @@ measures, each in its own process so that peak memory is its own:
   boilerplate, near-duplicate clustering, events, the commit) on the
   stored pages, read from their WARC files (uncompressed, as the loop's
   HTML files are; ``--warc-gzip`` stores them as .warc.gz);
-- ``fnapi2``: the same with 2 worker processes (multi_processing);
+- ``fnapi2``: the same with 2 worker processes (multi_processing), forks
+  of the benchmark's process as ``newsbeam run``'s are of the command's;
 - ``daskN``: the same on the DaskRunner, a LocalCluster of N workers;
 - a ``+http`` suffix (``fnapi1+http``): the run reads the RSS feeds and
   fetches every page over HTTP from a loopback server (a process of its
@@ -144,7 +145,7 @@ def run_pipeline(root: Path, out: Path, mode: str) -> dict[str, Any]:
                                                        dashboard_address=None, silence_logs=40))
             argv.append(f"--dask_address={cluster.scheduler_address}")
         start = time.perf_counter()
-        manifest = run_batch(with_defaults(argv, "FnApiRunner"), cfg)
+        manifest = run_batch(with_defaults(argv, "FnApiRunner"), cfg, fork_workers=True)  # as newsbeam run
         seconds = time.perf_counter() - start
     return {"articles": manifest["counts"]["articles_written"], "seconds": seconds,
             "balanced": manifest["balanced"]}

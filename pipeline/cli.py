@@ -7,11 +7,6 @@ import json
 import logging
 import sys
 from collections.abc import Sequence
-from contextlib import ExitStack
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from pipeline.workers import PrestartedWorkers
 
 from newsbeam.config import ConfigError
 
@@ -93,30 +88,24 @@ def pipeline_argv(argv: list[str]) -> list[str]:
 
 
 def _cmd_run(argv: list[str]) -> int:
-    from newsbeam.memory import limit_malloc_arenas, use_system_arrow_pool
-    from pipeline.runners import DEFAULT_BATCH_RUNNER, fnapi_worker_processes, with_defaults
-    from pipeline.workers import PrestartedWorkers
+    from pipeline.runners import DEFAULT_BATCH_RUNNER, with_defaults
 
     if "-h" in argv or "--help" in argv:
         _beam_parser().print_help()
         return 0
     argv = with_defaults(_merged_argv(argv), DEFAULT_BATCH_RUNNER)
-    processes = fnapi_worker_processes(argv)
-    with ExitStack() as stack:
-        if processes:  # before Beam's import here: they import it meanwhile
-            limit_malloc_arenas()  # settings the worker processes inherit
-            use_system_arrow_pool()
-        workers = stack.enter_context(PrestartedWorkers(processes)) if processes else None
-        check_pipeline_args(argv)
-        return _run(argv, workers)
+    check_pipeline_args(argv)
+    return _run(argv)
 
 
-def _run(argv: list[str], workers: PrestartedWorkers | None) -> int:
+def _run(argv: list[str]) -> int:
     from pipeline.run import PipelineFailed, run_batch
     from pipeline.summary import print_summary
 
     try:
-        manifest = run_batch(argv, workers=workers)
+        # This process has made no gRPC object: its worker processes (if
+        # any) can be forks of it, with Beam and our stages imported.
+        manifest = run_batch(argv, fork_workers=True)
     except PipelineFailed as exc:
         print(f"newsbeam: {exc}", file=sys.stderr)
         return 1

@@ -45,14 +45,17 @@ def _close_dask_client(result: Any) -> None:
 
 
 def run_batch(beam_argv: list[str], config: dict[str, Any] | None = None,
-              workers: PrestartedWorkers | None = None) -> dict[str, Any]:
-    """Runs one batch job; returns its manifest. ``workers``: the FnApiRunner's
-    worker processes, when the caller started them (else started here)."""
-    limit_malloc_arenas()
+              fork_workers: bool = False) -> dict[str, Any]:
+    """Runs one batch job; returns its manifest. ``fork_workers``: the
+    FnApiRunner's worker processes are forks of this one (see
+    ``pipeline/workers.py``): only in a process that has made no gRPC
+    object yet (no earlier run on worker processes), as ``newsbeam run``."""
+    limit_malloc_arenas()  # settings the worker processes inherit
     use_system_arrow_pool()
     with ExitStack() as stack:
-        if workers is None and (processes := fnapi_worker_processes(beam_argv)):
-            workers = stack.enter_context(PrestartedWorkers(processes))
+        workers = None
+        if processes := fnapi_worker_processes(beam_argv):
+            workers = stack.enter_context(PrestartedWorkers(processes, fork=fork_workers))
         if is_dask(beam_argv):
             beam_argv = prepare_dask(beam_argv, stack)
         options = PipelineOptions(beam_argv)

@@ -1,48 +1,68 @@
-"""Worker processes for the FnApiRunner, started before the graph is built.
+"""Worker processes for the FnApiRunner, ready before the graph is built.
 
 With ``--direct_running_mode=multi_processing`` Beam's FnApiRunner starts
 each SDK worker (``python -m apache_beam.runners.worker.sdk_worker_main``)
 only once the graph is planned, built and handed to it; every worker then
 spends ~1 s importing Beam and our stages while the driver waits (timelines
-of single runs, not a benchmark). Here the processes start with the run
-(``newsbeam run``: before the driver imports Beam), import the same
-modules while the driver imports, plans and builds, and each then
-waits for the runner's request to run Beam's own worker main, with the
-environment Beam gives its subprocess workers. The runner reaches them
-through Beam's external worker-pool environment; Beam's runner and worker
-code are unchanged.
+of single runs, not a benchmark). Here the processes exist before the
+graph does, each waiting for the runner's request to run Beam's own worker
+main, with the environment Beam gives its subprocess workers. The runner
+reaches them through Beam's external worker-pool environment; Beam's runner
+and worker code are unchanged.
 
-Top-level imports stay light: the driver may start the processes before it
-imports Beam, and each process runs this module first.
+The processes are either forks of the driver, which has imported Beam and
+our stages already (ready at once; ``newsbeam run`` on Linux), or new
+interpreters that import them while the driver plans and builds (``spawn``:
+any process, any platform). gRPC supports a fork only before the process
+has made any gRPC object, so only a fresh process may fork its workers.
+
+Top-level imports stay light: a spawned process runs this module first.
 """
 
 from __future__ import annotations
 
-import json
+import logging
+import multiprocessing
 import os
-import subprocess
 import sys
 import threading
+from multiprocessing.connection import Connection
 from typing import Any
 
 STOP_WAIT_SECONDS = 30.0
 
 
+def can_fork() -> bool:
+    """Whether workers may be forks of this process's interpreter: Linux only
+    (elsewhere a fork copies system libraries that do not survive it)."""
+    return sys.platform.startswith("linux")
+
+
 class PrestartedWorkers:
     """``count`` worker processes, each waiting for one start request.
+
+    ``fork``: the processes are copies of this one (on Linux; elsewhere they
+    are spawned). Only for a process that has made no gRPC object yet.
 
     A context manager around the run: on exit the processes never asked to
     start are killed, and the others (whose runner has stopped them) are
     waited for, up to ``STOP_WAIT_SECONDS`` each before being killed."""
 
-    def __init__(self, count: int) -> None:
-        root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-        path = os.pathsep.join(p for p in (root, os.environ.get("PYTHONPATH")) if p)
-        env = {**os.environ, "PYTHONPATH": path}  # the driver's working directory, as Beam's workers have
-        self._procs = [
-            subprocess.Popen([sys.executable, "-m", "pipeline.workers"], stdin=subprocess.PIPE, env=env)
-            for _ in range(count)
-        ]
+    def __init__(self, count: int, fork: bool = False) -> None:
+        context: Any = multiprocessing.get_context("fork" if fork and can_fork() else "spawn")
+        self._procs: list[Any] = []
+        self._requests: list[Connection] = []
+        for number in range(count):
+            receive, send = context.Pipe(duplex=False)
+            # A forked process inherits every pipe made so far; it closes the
+            # sending ends, so that the driver's death ends its input.
+            inherited = [*self._requests, send] if context.get_start_method() == "fork" else []
+            proc = context.Process(target=_wait_and_run, args=(receive, inherited),
+                                   name=f"newsbeam-worker-{number + 1}")
+            proc.start()
+            receive.close()
+            self._procs.append(proc)
+            self._requests.append(send)
         self._started = 0
         self._closed = False
         self._lock = threading.Lock()
@@ -59,7 +79,7 @@ class PrestartedWorkers:
 
     @property
     def exit_codes(self) -> list[int | None]:
-        return [proc.returncode for proc in self._procs]
+        return [proc.exitcode for proc in self._procs]
 
     def runner(self, options: Any) -> Any:
         """A FnApiRunner that runs ``options``' pipeline on these processes."""
@@ -97,13 +117,13 @@ class PrestartedWorkers:
                 return "the run has ended"
             if self._started >= len(self._procs):
                 return f"all {len(self._procs)} pre-started workers are in use"
-            proc = self._procs[self._started]
+            proc, request = self._procs[self._started], self._requests[self._started]
             self._started += 1
-        if proc.stdin is None or proc.poll() is not None:
-            return f"pre-started worker {proc.pid} has exited (status {proc.returncode})"
+        if not proc.is_alive():
+            return f"pre-started worker {proc.pid} has exited (status {proc.exitcode})"
         try:
-            proc.stdin.write(json.dumps(env).encode() + b"\n")
-            proc.stdin.close()
+            request.send(env)
+            request.close()
         except OSError as exc:
             return f"pre-started worker {proc.pid} did not take its start request: {exc}"
         return ""
@@ -119,13 +139,14 @@ class PrestartedWorkers:
             self._closed = True
         for proc in idle:
             proc.kill()
-            proc.wait()
+            proc.join()
         for proc in started:
-            try:
-                proc.wait(STOP_WAIT_SECONDS)
-            except subprocess.TimeoutExpired:
+            proc.join(STOP_WAIT_SECONDS)
+            if proc.is_alive():
                 proc.kill()
-                proc.wait()
+                proc.join()
+        for request in self._requests:
+            request.close()
 
 
 def _pool_servicer(workers: PrestartedWorkers, logging_url: str) -> Any:
@@ -153,21 +174,24 @@ def _pool_servicer(workers: PrestartedWorkers, logging_url: str) -> Any:
     return Pool()
 
 
-def worker_main() -> None:
-    """A pre-started process: imports Beam's worker and our stages, waits for
-    its start request (the end of its input means none comes), then runs
-    Beam's worker main as ``python -m ...sdk_worker_main`` would."""
+def _wait_and_run(start: Connection, inherited: list[Connection]) -> None:
+    """A worker process: imports Beam's worker and our stages (nothing left
+    to import in a fork), waits for its start request (the end of its input
+    means none comes), then runs Beam's worker main as
+    ``python -m ...sdk_worker_main`` would."""
+    for conn in inherited:
+        conn.close()
     from apache_beam.runners.worker import sdk_worker_main
 
     from pipeline.runners import warm_worker
 
     warm_worker()
-    line = sys.stdin.buffer.readline()
-    if not line:
+    try:
+        env = start.recv()
+    except EOFError:
         return
-    os.environ.update(json.loads(line))
-    sdk_worker_main.main(sys.argv)
-
-
-if __name__ == "__main__":
-    worker_main()
+    root = logging.getLogger()
+    for handler in list(root.handlers):  # a fork's copies of the driver's: Beam's worker logs to the runner
+        root.removeHandler(handler)
+    os.environ.update(env)
+    sdk_worker_main.main([])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 import os
 import subprocess
 import sys
@@ -60,14 +61,35 @@ def test_a_dead_worker_is_reported_and_idle_workers_are_stopped_at_the_end() -> 
     assert workers.start_worker({"WORKER_ID": "late"}) == "the run has ended"
 
 
-def test_waiting_workers_exit_when_their_driver_dies() -> None:
+@pytest.mark.parametrize("fork", [False, True])
+def test_waiting_workers_exit_when_their_driver_dies(fork: bool) -> None:
     """A driver killed before the runner asked for its workers: each reads
-    the end of its input and exits once its imports are done."""
+    the end of its input and exits (a spawned one once its imports are
+    done). A forked one must not keep its own or a sibling's input open."""
     driver = subprocess.run(
         [sys.executable, "-c", "import os, sys\nfrom pipeline.workers import PrestartedWorkers\n"
-                               "w = PrestartedWorkers(1)\nprint(w.pids[0], flush=True)\nos._exit(0)"],
+                               f"w = PrestartedWorkers(2, fork={fork})\nprint(*w.pids, flush=True)\nos._exit(0)"],
         cwd=REPO, capture_output=True, text=True, timeout=60, check=True)
-    assert _gone(int(driver.stdout.strip()), 60)
+    for pid in driver.stdout.split():
+        assert _gone(int(pid), 60), pid
+
+
+def _command_line(pid: int) -> list[str]:
+    return Path(f"/proc/{pid}/cmdline").read_text().split("\0")[:-1]
+
+
+@pytest.mark.skipif(not pipeline.workers.can_fork(), reason="workers are forked on Linux only")
+def test_forked_workers_are_copies_of_the_driver_and_spawned_ones_new_interpreters() -> None:
+    script = ("import os\nfrom pipeline.workers import PrestartedWorkers\n"
+              "with PrestartedWorkers(1, fork=True) as forked, PrestartedWorkers(1) as spawned:\n"
+              "    print(open(f'/proc/{os.getpid()}/cmdline').read().split(chr(0))[:-1])\n"
+              "    print(open(f'/proc/{forked.pids[0]}/cmdline').read().split(chr(0))[:-1])\n"
+              "    print(open(f'/proc/{spawned.pids[0]}/cmdline').read().split(chr(0))[:-1])\n")
+    done = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True, text=True, timeout=60,
+                          check=True)
+    driver, forked, spawned = done.stdout.splitlines()
+    assert forked == driver  # the same program: a copy, with what the driver had imported
+    assert "spawn_main" in spawned and spawned != driver
 
 
 @pytest.mark.slow
@@ -76,8 +98,9 @@ def test_two_early_workers_run_the_demo_as_the_in_process_runner_does(tmp_path: 
     seen: list[PrestartedWorkers] = []
 
     class Recorded(PrestartedWorkers):
-        def __init__(self, count: int) -> None:
-            super().__init__(count)
+        def __init__(self, count: int, fork: bool = False) -> None:
+            assert not fork  # this test process has made gRPC objects: its workers are spawned
+            super().__init__(count, fork)
             seen.append(self)
 
     monkeypatch.setattr(pipeline.run, "PrestartedWorkers", Recorded)
@@ -94,27 +117,19 @@ def test_two_early_workers_run_the_demo_as_the_in_process_runner_does(tmp_path: 
         assert comparable_rows(read_dataset(tmp_path / "two", name), drop) == comparable_rows(expected, drop), name
 
 
-def test_the_cli_starts_the_workers_before_its_option_checks_import_beam(monkeypatch: pytest.MonkeyPatch) -> None:
-    events: list[tuple[str, object]] = []
+def test_the_cli_forks_its_workers_and_a_library_caller_spawns_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    """``newsbeam run`` is a fresh process, so its workers may be forks of it
+    (its row-for-row test is in test_samples_run.py); ``run_batch`` called
+    by other code spawns them unless asked."""
+    calls: list[tuple[list[str], bool]] = []
 
-    class Recorded(PrestartedWorkers):
-        def __init__(self, count: int) -> None:
-            super().__init__(count)
-            events.append(("workers started", count))
+    def run(argv: list[str], config: object = None, fork_workers: bool = False) -> dict[str, object]:
+        calls.append((argv, fork_workers))
+        raise pipeline.run.PipelineFailed("stop here")
 
-    monkeypatch.setattr(pipeline.workers, "PrestartedWorkers", Recorded)
-    monkeypatch.setattr(pipeline.cli, "check_pipeline_args", lambda argv: events.append(("options checked", None)))
-    def run(argv: list[str], workers: PrestartedWorkers | None) -> int:
-        events.append(("run", workers))
-        return 0
-
-    monkeypatch.setattr(pipeline.cli, "_run", run)
+    monkeypatch.setattr(pipeline.run, "run_batch", run)
     config = str(REPO / "configs" / "local.yaml")
-    assert pipeline.cli.main(["run", "--config", config, *MULTI, "--direct_num_workers=2"]) == 0
-    assert [name for name, _ in events] == ["workers started", "options checked", "run"]
-    workers = events[2][1]
-    assert isinstance(workers, Recorded) and events[0][1] == 2
-    assert workers.exit_codes == [-9, -9]  # the run never asked for them: stopped when the command ended
-    events.clear()
-    assert pipeline.cli.main(["run", "--config", config, "--runner=FnApiRunner"]) == 0
-    assert events == [("options checked", None), ("run", None)]  # one worker: it runs in the driver
+    assert pipeline.cli.main(["run", "--config", config, *MULTI, "--direct_num_workers=2"]) == 1
+    [(argv, fork)] = calls
+    assert fork and "--direct_num_workers=2" in argv
+    assert inspect.signature(run_batch).parameters["fork_workers"].default is False
