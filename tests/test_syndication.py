@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,7 @@ from newsbeam.boilerplate import (
 from newsbeam.parquet import table_from_rows, write_table
 from newsbeam.syndication import Member, Signer, assign_clusters, consolidate_visits
 from newsbeam.syndication.clusters import LSH_ROWS, Thresholds, same_story
-from newsbeam.syndication.minhash import Signature, similarity
+from newsbeam.syndication.minhash import Signature, _combine_one, similarity
 from newsbeam.syndication.store import (
     load_earlier_members,
     save_signatures,
@@ -70,6 +71,15 @@ def test_shingles_do_not_cross_lines(signer: Signer) -> None:
     with_inserted = signer.shingles("\n".join([*body[:2], "Advertisement", *body[2:]]))
     assert set(with_inserted) - set(plain) == {("advertisement",)}
     assert len(signer.shingle_hashes("\n".join(body))) == len(set(plain))
+
+
+def test_shingle_hashes_are_the_hash_of_each_shingle(signer: Signer) -> None:
+    """The vectorised hashes equal each shingle hashed alone: crc32 of its
+    words, folded as a polynomial (short lines, long lines, blank lines)."""
+    text = "\n".join([*story(4, paragraphs=3), "Advertisement", "", "Two words", "  ", "Ünïcode straße and more words"])
+    one_by_one = {_combine_one([zlib.crc32(word.encode()) for word in shingle]) for shingle in signer.shingles(text)}
+    assert signer.shingle_hashes(text).tolist() == sorted(one_by_one)
+    assert signer.shingle_hashes("").tolist() == [] and signer.shingle_hashes(" .. ").tolist() == []
 
 
 def test_minhash_estimate_is_close_to_exact(signer: Signer) -> None:

@@ -74,25 +74,30 @@ class Signer:
     def shingle_hashes(self, text: str) -> np.ndarray:
         """Sorted distinct 32-bit hashes of :meth:`shingles`, vectorised: each
         token is hashed once (crc32), each shingle is a polynomial of its
-        tokens' hashes (wrapping uint32 arithmetic)."""
+        tokens' hashes (wrapping uint32 arithmetic, :func:`_combine_one`)."""
         k = self.shingle_words
+        token_hash = self._token_hash.__getitem__
         hashes: list[int] = []
-        lines: list[int] = []
-        short: list[np.ndarray] = []
-        for n, line in enumerate(text.splitlines()):
-            words = self.tokens(line)
-            if 0 < len(words) < k:
-                short.append(_combine(np.array([self._token_hash[w] for w in words], dtype=np.uint32)[None, :]))
+        counts: list[int] = []  # words of each line of at least k words
+        short: list[int] = []  # one shingle per shorter line
+        for line in text.lower().splitlines():
+            words = self._words.findall(line)
+            if len(words) >= k:
+                hashes.extend(map(token_hash, words))
+                counts.append(len(words))
             elif words:
-                hashes.extend(map(self._token_hash.__getitem__, words))
-                lines.extend([n] * len(words))
-        parts = short
+                short.append(_combine_one([token_hash(w) for w in words]))
+        found = np.array(short, dtype=np.uint32)
         if hashes:
-            windows = np.lib.stride_tricks.sliding_window_view(np.array(hashes, dtype=np.uint32), k)
-            line_ids = np.array(lines)
-            same_line = line_ids[: len(line_ids) - k + 1] == line_ids[k - 1 :]
-            parts = [*short, _combine(windows[same_line])]
-        return np.unique(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.uint32)
+            tokens = np.array(hashes, dtype=np.uint32)
+            starts = len(tokens) - k + 1
+            windows = tokens[:starts].copy()  # the polynomial over k-word windows, one slice per word
+            for j in range(1, k):
+                windows = windows * _PRIME + tokens[j : j + starts]
+            line_of = np.repeat(np.arange(len(counts)), counts)
+            same_line = line_of[:starts] == line_of[k - 1 :]
+            found = np.concatenate([found, windows[same_line] + np.uint32(k)])
+        return np.unique(found)
 
     def sign(self, text: str) -> Signature:
         hashes = self.shingle_hashes(text)
@@ -112,13 +117,14 @@ class _TokenHashes(dict[str, int]):
         return value
 
 
-def _combine(windows: np.ndarray) -> np.ndarray:
-    """One uint32 per row: ``((t0 * P + t1) * P + t2) * P + t3`` mod 2^32,
-    plus the row width (the MinHash pre-mixes the result before permuting)."""
-    h = np.zeros(windows.shape[0], dtype=np.uint32)
-    for j in range(windows.shape[1]):
-        h = h * _PRIME + windows[:, j]
-    return h + np.uint32(windows.shape[1])
+def _combine_one(tokens: list[int]) -> int:
+    """The hash of one shingle: ``((t0 * P + t1) * P + t2) * P + t3`` mod
+    2^32, plus its width (the MinHash pre-mixes it before permuting).
+    :meth:`Signer.shingle_hashes` computes the same over whole arrays."""
+    h = 0
+    for token in tokens:
+        h = (h * int(_PRIME) + token) & 0xFFFFFFFF
+    return (h + len(tokens)) & 0xFFFFFFFF
 
 
 def affine32_permutations(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
