@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import apache_beam as beam
@@ -15,8 +16,8 @@ from pipeline.plan import RunPlan, plan_run
 from pipeline.runners import spread_keys
 from transforms.boilerplate import StripConfiguredBoilerplate
 from transforms.dedup import SkipDuplicates
-from transforms.events import ExtractVisitEvents
-from transforms.extract import ExtractArticles
+from transforms.events import ExtractVisitEvents, events_tool
+from transforms.extract import ExtractArticles, extractor_tool
 from transforms.fetch import FetchPages
 from transforms.read_feeds import ReadFeeds
 from transforms.run_wide import SPILL_DIR, RunWideStages
@@ -29,14 +30,20 @@ def boilerplate_rules(cfg: dict[str, Any]) -> dict[str, Any]:
     return BoilerplateRules.from_file(resolve_path(cfg, cfg["boilerplate"]["rules"])).to_dict()
 
 
+def worker_tools(cfg: dict[str, Any]) -> list[tuple[str, Callable[[], Any]]]:
+    """The heavy tools (key, build) that the stages borrow from ``WorkerTools``."""
+    return [extractor_tool(cfg["extract"]), events_tool()]
+
+
 def add_stages(records: beam.PCollection, plan: RunPlan, spill_dir: str,
-               keys: list[int] | None = None) -> beam.PCollection:
+               keys: list[int] | None = None, tools: WorkerTools | None = None) -> beam.PCollection:
     """Stages 2-6, shared by batch and stream: items in, articles with events
     out. Articles wait in ``spill_dir`` during the run-wide steps. ``keys``:
     as many as ``pipeline.fetch_shards``, to group under when the runner
-    spreads some keys more evenly than others (``spread_keys``)."""
+    spreads some keys more evenly than others (``spread_keys``). ``tools``:
+    the handle whose tools a worker may have built already."""
     cfg = plan.config
-    tools = WorkerTools()  # one handle: each worker builds its extractors once, whatever the runner's bundles
+    tools = tools or WorkerTools()  # one handle: each worker builds its extractors once, whatever the runner's bundles
     return (
         records
         | "SkipDuplicates" >> SkipDuplicates(plan.known_ids)
@@ -50,10 +57,10 @@ def add_stages(records: beam.PCollection, plan: RunPlan, spill_dir: str,
 
 
 def build_pipeline(options: PipelineOptions, plan: RunPlan | None = None,
-                   runner: PipelineRunner | None = None) -> beam.Pipeline:
+                   runner: PipelineRunner | None = None, tools: WorkerTools | None = None) -> beam.Pipeline:
     """The batch pipeline for ``options`` (and the run ``plan``, made from
-    the options when not given), on ``runner`` (else the options' runner).
-    Nothing runs until ``.run()``."""
+    the options when not given), on ``runner`` (else the options' runner),
+    its DoFns borrowing from ``tools``. Nothing runs until ``.run()``."""
     plan = plan or plan_run(options)
     pipeline = beam.Pipeline(runner=runner, options=options)
     keys = spread_keys(options, int(plan.config["pipeline"]["fetch_shards"]))
@@ -61,7 +68,7 @@ def build_pipeline(options: PipelineOptions, plan: RunPlan | None = None,
                                                   keys)
     flush_rows = int(plan.config["pipeline"]["flush_rows"])
     (
-        add_stages(records, plan, FileSystems.join(plan.staging_dir, SPILL_DIR), keys)
+        add_stages(records, plan, FileSystems.join(plan.staging_dir, SPILL_DIR), keys, tools)
         | "WriteDatasets" >> WriteDatasets(plan.staging_dir, plan.run_id, plan.ingest_date, flush_rows)
     )
     return pipeline

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from contextlib import ExitStack
+from functools import partial
 from typing import Any
 
 from apache_beam.options.pipeline_options import PipelineOptions
@@ -12,11 +13,12 @@ from apache_beam.runners.runner import PipelineState
 from newsbeam.config import resolve_path
 from newsbeam.memory import limit_malloc_arenas, use_system_arrow_pool
 from newsbeam.samples import SampleServer
-from pipeline.build import build_pipeline
+from pipeline.build import build_pipeline, worker_tools
 from pipeline.commit import commit, recover
 from pipeline.plan import RunPlan, plan_run
 from pipeline.runners import fnapi_worker_processes, is_dask, prepare_dask, runner_name
 from pipeline.workers import PrestartedWorkers
+from transforms.worker_tools import WorkerTools
 
 _LOG = logging.getLogger(__name__)
 
@@ -60,13 +62,17 @@ def run_batch(beam_argv: list[str], config: dict[str, Any] | None = None,
             beam_argv = prepare_dask(beam_argv, stack)
         options = PipelineOptions(beam_argv)
         plan = plan_run(options, config)
+        tools = WorkerTools()
+        if workers:  # they build the extractors while the driver builds the graph
+            workers.prepare(partial(tools.prebuild, worker_tools(plan.config)))
         recover(plan.out_dir)
         serve_samples(plan, stack)
         # Beam round-trips a graph through its portable form before handing
         # it to a runner that takes the Python graph (the DaskRunner): a check
         # of Beam's, ~0.4 s of every run here, which the portable runners skip.
         runner = workers.runner(options) if workers else None
-        result = build_pipeline(options, plan, runner).run(test_runner_api=False if is_dask(beam_argv) else "AUTO")
+        result = build_pipeline(options, plan, runner, tools).run(
+            test_runner_api=False if is_dask(beam_argv) else "AUTO")
         state = result.wait_until_finish()
         _close_dask_client(result)
         if state not in (PipelineState.DONE, None) and str(state) != "DONE":

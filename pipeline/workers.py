@@ -26,6 +26,7 @@ import multiprocessing
 import os
 import sys
 import threading
+from collections.abc import Callable
 from multiprocessing.connection import Connection
 from typing import Any
 
@@ -110,6 +111,18 @@ class PrestartedWorkers:
         self._server.start()
         return ExternalEnvironment(f"localhost:{port}")
 
+    def prepare(self, work: Callable[[], None]) -> None:
+        """Has every waiting process call ``work`` (picklable) while it waits,
+        e.g. build the tools its stages will borrow. Its failure is only
+        logged: the stages then do that work themselves."""
+        with self._lock:
+            waiting = self._requests[self._started:]
+        for request in waiting:
+            try:
+                request.send(("prepare", work))
+            except OSError:
+                pass  # that process has died: its start request will say so
+
     def start_worker(self, env: dict[str, str]) -> str:
         """Hands ``env`` to the next waiting process: '' or why it could not."""
         with self._lock:
@@ -122,7 +135,7 @@ class PrestartedWorkers:
         if not proc.is_alive():
             return f"pre-started worker {proc.pid} has exited (status {proc.exitcode})"
         try:
-            request.send(env)
+            request.send(("start", env))
             request.close()
         except OSError as exc:
             return f"pre-started worker {proc.pid} did not take its start request: {exc}"
@@ -174,11 +187,11 @@ def _pool_servicer(workers: PrestartedWorkers, logging_url: str) -> Any:
     return Pool()
 
 
-def _wait_and_run(start: Connection, inherited: list[Connection]) -> None:
+def _wait_and_run(requests: Connection, inherited: list[Connection]) -> None:
     """A worker process: imports Beam's worker and our stages (nothing left
-    to import in a fork), waits for its start request (the end of its input
-    means none comes), then runs Beam's worker main as
-    ``python -m ...sdk_worker_main`` would."""
+    to import in a fork), does the work it is asked to prepare, waits for
+    its start request (the end of its input means none comes), then runs
+    Beam's worker main as ``python -m ...sdk_worker_main`` would."""
     for conn in inherited:
         conn.close()
     from apache_beam.runners.worker import sdk_worker_main
@@ -186,12 +199,19 @@ def _wait_and_run(start: Connection, inherited: list[Connection]) -> None:
     from pipeline.runners import warm_worker
 
     warm_worker()
-    try:
-        env = start.recv()
-    except EOFError:
-        return
+    while True:
+        try:
+            kind, payload = requests.recv()
+        except EOFError:
+            return
+        if kind == "start":
+            break
+        try:
+            payload()
+        except Exception:  # the stages will try again, and report what fails
+            logging.getLogger(__name__).warning("preparing worker %s failed", os.getpid(), exc_info=True)
     root = logging.getLogger()
     for handler in list(root.handlers):  # a fork's copies of the driver's: Beam's worker logs to the runner
         root.removeHandler(handler)
-    os.environ.update(env)
+    os.environ.update(payload)
     sdk_worker_main.main([])

@@ -34,6 +34,17 @@ def test_a_borrowed_tool_is_never_lent_twice_at_once() -> None:
     assert tools.borrow("other", object) is not two  # another key, another tool
 
 
+def test_a_prebuilt_tool_is_lent_to_the_first_borrower_of_its_key() -> None:
+    tools = WorkerTools()
+    built = _Tool.built
+    tools.prebuild([("tool:pre", _Tool)])  # a waiting worker process, before its runner asks for it
+    assert _Tool.built == built + 1
+    copy = pickle.loads(pickle.dumps(tools))  # the DoFn, deserialized from the graph
+    first = copy.borrow("tool:pre", _Tool)
+    assert isinstance(first, _Tool) and _Tool.built == built + 1  # not built again
+    assert copy.borrow("tool:pre", _Tool) is not first and _Tool.built == built + 2
+
+
 def test_separate_pipelines_do_not_share_tools() -> None:
     a, b = WorkerTools(), WorkerTools()
     tool = a.borrow("tool", object)

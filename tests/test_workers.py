@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import time
+from functools import partial
 from pathlib import Path
 
 import pytest
@@ -90,6 +91,18 @@ def test_forked_workers_are_copies_of_the_driver_and_spawned_ones_new_interprete
     driver, forked, spawned = done.stdout.splitlines()
     assert forked == driver  # the same program: a copy, with what the driver had imported
     assert "spawn_main" in spawned and spawned != driver
+
+
+def test_waiting_workers_do_what_they_are_asked_to_prepare_and_survive_its_failure(tmp_path: Path) -> None:
+    with PrestartedWorkers(2) as workers:
+        workers.prepare(partial(int, "not a number"))  # fails in each process: only logged
+        for n in (1, 2):
+            workers.prepare(partial(Path.write_text, tmp_path / f"prepared-{n}", "yes"))  # both processes write it
+        deadline = time.monotonic() + 60
+        while len(list(tmp_path.iterdir())) < 2 and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["prepared-1", "prepared-2"]
+        assert workers.exit_codes == [None, None]  # still waiting for their start requests
 
 
 @pytest.mark.slow

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import apache_beam as beam
@@ -39,6 +39,18 @@ def event_rows(article: dict[str, Any], events: list[dict[str, Any]], version: s
     return rows
 
 
+def events_tool() -> tuple[str, Callable[[], Any]]:
+    """The worker tool the events step uses: its key in ``WorkerTools`` and
+    how to build it (it has no configuration)."""
+    return "visit-events", _new_events_extractor
+
+
+def _new_events_extractor() -> Any:
+    from newsbeam.events import VisitEventExtractor
+
+    return VisitEventExtractor()
+
+
 class _EventsFn(beam.DoFn):
     def __init__(self, tools: WorkerTools) -> None:
         self._tools = tools
@@ -46,10 +58,10 @@ class _EventsFn(beam.DoFn):
         self.failed = Metrics.counter("newsbeam", "event_errors")
 
     def setup(self) -> None:
-        from newsbeam.events import EXTRACTOR_VERSION, VisitEventExtractor
+        from newsbeam.events import EXTRACTOR_VERSION
 
-        self._key = f"visit-events:{EXTRACTOR_VERSION}"
-        self._extractor = self._tools.borrow(self._key, VisitEventExtractor)
+        self._key, build = events_tool()
+        self._extractor = self._tools.borrow(self._key, build)
         self._version = EXTRACTOR_VERSION
 
     def teardown(self) -> None:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from functools import partial
 from typing import Any
 
 import apache_beam as beam
@@ -18,20 +19,30 @@ def word_count(text: str) -> int:
     return len(text.split())
 
 
+def extractor_tool(extract_cfg: dict[str, Any]) -> tuple[str, Callable[[], Any]]:
+    """The worker tool the extraction step uses: its key in ``WorkerTools``
+    (naming its configuration) and how to build it."""
+    backend = str(extract_cfg.get("backend", "auto"))
+    return f"article-extractor:{backend}", partial(_new_extractor, backend)
+
+
+def _new_extractor(backend: str) -> Any:
+    from newsbeam.extract import ArticleExtractor
+
+    return ArticleExtractor(backend=backend)
+
+
 class _ExtractFn(beam.DoFn):
     def __init__(self, extract_cfg: dict[str, Any], tools: WorkerTools) -> None:
         self._tools = tools
-        self._backend = str(extract_cfg.get("backend", "auto"))
+        self._key, self._build = extractor_tool(extract_cfg)
         self._min_words = int(extract_cfg.get("min_words", 25))
         self.extracted = Metrics.counter("newsbeam", "articles_extracted")
         self.failed = Metrics.counter("newsbeam", "extract_errors")
 
     def setup(self) -> None:
-        from newsbeam.extract import ArticleExtractor
-
         self._trimmer = HeapTrimmer()  # parsed pages are big: give freed pages back now and then
-        self._key = f"article-extractor:{self._backend}"
-        self._extractor = self._tools.borrow(self._key, lambda: ArticleExtractor(backend=self._backend))
+        self._extractor = self._tools.borrow(self._key, self._build)
 
     def teardown(self) -> None:
         self._tools.give_back(self._key, self._extractor)

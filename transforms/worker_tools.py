@@ -78,3 +78,10 @@ class WorkerTools:
     def give_back(self, key: str, tool: Any) -> None:
         """Call in ``DoFn.teardown()``: the next setup in this process reuses it."""
         self._pool().give_back(key, tool)
+
+    def prebuild(self, tools: list[tuple[str, Callable[[], Any]]]) -> None:
+        """Builds each ``(key, build)`` tool now and leaves it idle in this
+        process, for the first DoFn that borrows it (a worker process that
+        waits for its runner has nothing better to do)."""
+        for key, build in tools:
+            self.give_back(key, self.borrow(key, build))
