@@ -68,44 +68,33 @@ def check_pipeline_args(argv: list[str]) -> None:
         raise UsageError(f"unexpected argument {unknown[0]!r}")
 
 
-def _merged_argv(argv: list[str]) -> list[str]:
-    """The config's ``beam:`` options, then the command line's (which win)."""
+def pipeline_argv(argv: list[str]) -> list[str]:
+    """The config's ``beam:`` options, then the command line's (which win);
+    unknown flags in either are an error."""
     from newsbeam.config import load_config
     from pipeline.runners import config_flags
 
     parser = _Parser(add_help=False)
     parser.add_argument("--config")
     known, _ = parser.parse_known_args(argv)
-    return config_flags(load_config(known.config).get("beam") or {}) + list(argv)
-
-
-def pipeline_argv(argv: list[str]) -> list[str]:
-    """The config's ``beam:`` options, then the command line's (which win);
-    unknown flags in either are an error."""
-    merged = _merged_argv(argv)
+    merged = config_flags(load_config(known.config).get("beam") or {}) + list(argv)
     check_pipeline_args(merged)
     return merged
 
 
 def _cmd_run(argv: list[str]) -> int:
+    from pipeline.run import PipelineFailed, run_batch
     from pipeline.runners import DEFAULT_BATCH_RUNNER, with_defaults
+    from pipeline.summary import print_summary
 
     if "-h" in argv or "--help" in argv:
         _beam_parser().print_help()
         return 0
-    argv = with_defaults(_merged_argv(argv), DEFAULT_BATCH_RUNNER)
-    check_pipeline_args(argv)
-    return _run(argv)
-
-
-def _run(argv: list[str]) -> int:
-    from pipeline.run import PipelineFailed, run_batch
-    from pipeline.summary import print_summary
-
+    argv = pipeline_argv(argv)
     try:
         # This process has made no gRPC object: its worker processes (if
         # any) can be forks of it, with Beam and our stages imported.
-        manifest = run_batch(argv, fork_workers=True)
+        manifest = run_batch(with_defaults(argv, DEFAULT_BATCH_RUNNER), fork_workers=True)
     except PipelineFailed as exc:
         print(f"newsbeam: {exc}", file=sys.stderr)
         return 1

@@ -1,7 +1,4 @@
-"""Runner choice: Beam options pass through; only defaults are filled in.
-
-Beam is imported only where needed: the CLI reads the runner flags here
-before it imports Beam (see ``pipeline/workers.py``)."""
+"""Runner choice: Beam options pass through; only defaults are filled in."""
 
 from __future__ import annotations
 
@@ -9,10 +6,9 @@ import importlib
 import logging
 import os
 from contextlib import ExitStack
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from apache_beam.options.pipeline_options import PipelineOptions
+from apache_beam.options.pipeline_options import PipelineOptions, StandardOptions
 
 _LOG = logging.getLogger(__name__)
 
@@ -159,8 +155,6 @@ def spread_keys(options: PipelineOptions, count: int) -> list[int] | None:
     one of its partitions: 64 shards fell 5 to 11 to each of 8 partitions,
     and the worker that drew the large ones ran on alone for ~1.5 s of an
     18 s run (one run's task stream)."""
-    from apache_beam.options.pipeline_options import StandardOptions
-
     if not _is_dask_runner(options.view_as(StandardOptions).runner):
         return None
     from apache_beam.runners.dask.dask_runner import DaskOptions
