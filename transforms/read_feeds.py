@@ -189,7 +189,7 @@ class ReadFeeds(beam.PTransform):
         # WARC files, would all be read by one task): there the sources are
         # dealt to ``keys``, which it spreads over its partitions. That is
         # the one regrouping: Create's own Reshuffle would only spread the
-        # globs, and cost every run a stage (~40 ms on 2 workers).
+        # globs, and cost every run a stage (30-50 ms in 2-worker timelines).
         spread = beam.Reshuffle() if self._keys is None else SpreadOverKeys(self._keys, _source_name)
         return (
             pbegin
