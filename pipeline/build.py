@@ -43,7 +43,8 @@ def add_stages(records: beam.PCollection, plan: RunPlan, spill_dir: str,
     spreads some keys more evenly than others (``spread_keys``). ``tools``:
     the handle whose tools a worker may have built already."""
     cfg = plan.config
-    tools = tools or WorkerTools()  # one handle: each worker builds its extractors once, whatever the runner's bundles
+    # One handle: each worker builds its extractors once, whatever the runner's bundles.
+    tools = tools if tools is not None else WorkerTools()
     return (
         records
         | "SkipDuplicates" >> SkipDuplicates(plan.known_ids)
