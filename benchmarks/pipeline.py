@@ -46,6 +46,8 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
+from benchmarks import against  # noqa: E402
+
 
 def _peak_rss_mb() -> float:
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
@@ -227,18 +229,18 @@ def main() -> None:
             if mode in results[large]:
                 low = min(r["peak_rss_mb"] for r in results[small][mode])
                 high = max(r["peak_rss_mb"] for r in results[large][mode])
-                print(f"peak memory {mode}: N={large} {high:.0f} MB / N={small} {low:.0f} MB = {high / low:.2f}x "
-                      "(target <= 1.3)")
+                print(f"peak memory {mode}: N={large} {high:.0f} MB / N={small} {low:.0f} MB = "
+                      + against(high / low, 1.3, at_most=True))
 
 
 def _ratios(n: int, best: dict[str, float]) -> None:
     print(f"{n:>6} best: " + ", ".join(f"{mode} {rate:.1f}" for mode, rate in best.items()) + " articles/s")
     if "loop" in best and "fnapi1" in best:
-        print(f"{n:>6} pipeline 1 worker / loop: {best['fnapi1'] / best['loop']:.2f}x (target >= 0.8)")
+        print(f"{n:>6} pipeline 1 worker / loop: " + against(best["fnapi1"] / best["loop"], 0.8))
     if "loop" in best and "fnapi1+http" in best:
         print(f"{n:>6} pipeline 1 worker, pages fetched over HTTP / loop: {best['fnapi1+http'] / best['loop']:.2f}x")
     if "fnapi1" in best and "fnapi2" in best:
-        print(f"{n:>6} 2 workers / 1 worker: {best['fnapi2'] / best['fnapi1']:.2f}x (target >= 1.7)")
+        print(f"{n:>6} 2 workers / 1 worker: " + against(best["fnapi2"] / best["fnapi1"], 1.7))
     if "loop" in best and "loop2" in best:
         print(f"{n:>6} the plain loop in 2 processes / in 1: {best['loop2'] / best['loop']:.2f}x (what 2 cores "
               "give this work here, with no pipeline)")
